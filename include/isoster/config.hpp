@@ -1,0 +1,58 @@
+// Fit configuration. Names follow the algorithm spec (docs/algorithm.md); angles are degrees
+// counter-clockwise from +x, positions 0-based pixels. NaN means "unset" for optional values.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <string>
+
+namespace isoster {
+
+enum class Compat { Iraf, Photutils };
+enum class Integrator { Bilinear, Nearest, Mean, Median };
+
+constexpr double kUnset = std::numeric_limits<double>::quiet_NaN();
+inline bool is_set(double v) { return !std::isnan(v); }
+
+struct FitConfig {
+  Compat compat = Compat::Iraf;
+  double x0 = kUnset, y0 = kUnset;  // start centre; unset: image centre, then the object locator
+  double eps0 = 0.2;
+  double pa0 = kUnset;  // degrees from +x; unset: 110 (iraf, IRAF's 20 deg from +y) or 90 (photutils)
+  double sma0 = 10.0;
+  double minsma = 0.0;  // < 0.5 also emits the central row
+  double maxsma = kUnset;
+  double step = 0.1;
+  bool linear_step = false;
+  double maxrit = kUnset;
+  double conver = 0.05;
+  int minit = 10;
+  int maxit = 50;
+  double fflag = kUnset;  // largest allowed flagged fraction; unset: 0.5 (iraf) or 0.3 (photutils)
+  double maxgerr = 0.5;
+  bool fix_center = false, fix_pa = false, fix_eps = false;
+  double wander = kUnset;  // iraf only
+  bool soft = false;       // iraf only
+  double olthresh = 1.0;   // object locator threshold; <= 0 disables it (always off in photutils mode)
+  bool recenter = true;    // move the start centre to the locator's position
+  bool keep_center_if_not_found = false;
+  Integrator integrator = Integrator::Bilinear;
+  double usclip = 3.0, lsclip = 3.0;  // photutils mode uses usclip symmetrically
+  int nclip = 0;
+  double grad_ref0 = -0.05;
+  bool fluxes = true;  // TFLUX/NPIX columns (NaN/null when off)
+
+  // Resolved values of the mode-dependent defaults.
+  double pa0_deg() const { return is_set(pa0) ? pa0 : (compat == Compat::Iraf ? 110.0 : 90.0); }
+  double fflag_value() const { return is_set(fflag) ? fflag : (compat == Compat::Iraf ? 0.5 : 0.3); }
+};
+
+// Throws std::invalid_argument with a one-line message naming the first bad parameter.
+void validate(const FitConfig& cfg);
+
+const char* to_string(Compat c);
+const char* to_string(Integrator i);
+bool parse_compat(const std::string& s, Compat& out);
+bool parse_integrator(const std::string& s, Integrator& out);
+
+}  // namespace isoster

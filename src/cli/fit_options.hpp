@@ -1,0 +1,34 @@
+// Options of `isoster fit`: command line and INI config files share the same keys.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "io/fits_image.hpp"
+#include "io/table_writer.hpp"
+#include "isoster/config.hpp"
+
+namespace isoster::cli {
+
+struct FitJob {
+  std::vector<std::string> images;
+  std::string output;      // -o
+  std::string output_dir;  // --output-dir
+  std::string mask;
+  std::string config_file;
+  int threads = 0;  // 0: all cores
+  io::PlaneRequest plane;
+  io::TableFormat format = io::TableFormat::Fits;
+  bool quiet = false;
+  FitConfig cfg;
+};
+
+// A usage error: one line for stderr, exit status 2.
+struct UsageError {
+  std::string message;
+};
+
+// Parses argv (after the subcommand). Returns false when help was printed.
+bool parse_fit_options(int argc, const char* const* argv, FitJob& job);
+
+}  // namespace isoster::cli

@@ -1,0 +1,81 @@
+#include <cmath>
+#include <sstream>
+#include <stdexcept>
+
+#include "isoster/config.hpp"
+
+namespace isoster {
+
+namespace {
+[[noreturn]] void bad(const std::string& what) { throw std::invalid_argument(what); }
+std::string num(double v) {
+  std::ostringstream s;
+  s << v;
+  return s.str();
+}
+}  // namespace
+
+void validate(const FitConfig& c) {
+  if (is_set(c.x0) != is_set(c.y0)) bad("x0 and y0 must be given together");
+  if ((is_set(c.x0) && !std::isfinite(c.x0)) || (is_set(c.y0) && !std::isfinite(c.y0)))
+    bad("x0/y0 must be finite");
+  if (!(c.eps0 >= 0.0 && c.eps0 < 1.0)) bad("eps must be in [0, 1), got " + num(c.eps0));
+  if (is_set(c.pa0) && !std::isfinite(c.pa0)) bad("pa must be finite");
+  if (!(c.sma0 > 0.0) || !std::isfinite(c.sma0)) bad("sma0 must be > 0, got " + num(c.sma0));
+  if (!(c.minsma >= 0.0)) bad("minsma must be >= 0, got " + num(c.minsma));
+  if (is_set(c.maxsma)) {
+    if (!(c.maxsma > 0.0)) bad("maxsma must be > 0, got " + num(c.maxsma));
+    if (c.maxsma < c.minsma)
+      bad("maxsma (" + num(c.maxsma) + ") is smaller than minsma (" + num(c.minsma) + ")");
+    if (c.sma0 > c.maxsma)
+      bad("sma0 (" + num(c.sma0) + ") is larger than maxsma (" + num(c.maxsma) + ")");
+  }
+  if (c.sma0 < c.minsma)
+    bad("sma0 (" + num(c.sma0) + ") is smaller than minsma (" + num(c.minsma) + ")");
+  if (!(c.step > 0.0) || !std::isfinite(c.step)) bad("step must be > 0, got " + num(c.step));
+  if (c.linear_step && c.step < 0.05) bad("linear step must be >= 0.05 px");
+  if (!(c.conver > 0.0)) bad("conver must be > 0, got " + num(c.conver));
+  if (c.minit < 1) bad("minit must be >= 1");
+  if (c.maxit < c.minit) bad("maxit must be >= minit");
+  if (is_set(c.fflag) && !(c.fflag >= 0.0 && c.fflag <= 1.0)) bad("fflag must be in [0, 1]");
+  if (!(c.maxgerr > 0.0)) bad("maxgerr must be > 0");
+  if (c.nclip < 0) bad("nclip must be >= 0");
+  if (!(c.usclip > 0.0) || !(c.lsclip > 0.0)) bad("sclip thresholds must be > 0");
+  if (is_set(c.maxrit) && !(c.maxrit > 0.0)) bad("maxrit must be > 0");
+  if (is_set(c.wander) && !(c.wander > 0.0)) bad("wander must be > 0");
+  if (!(c.grad_ref0 < 0.0)) bad("grad_ref0 must be < 0");
+}
+
+const char* to_string(Compat c) { return c == Compat::Iraf ? "iraf" : "photutils"; }
+
+const char* to_string(Integrator i) {
+  switch (i) {
+    case Integrator::Bilinear:
+      return "bilinear";
+    case Integrator::Nearest:
+      return "nearest";
+    case Integrator::Mean:
+      return "mean";
+    case Integrator::Median:
+      return "median";
+  }
+  return "?";
+}
+
+bool parse_compat(const std::string& s, Compat& out) {
+  if (s == "iraf") out = Compat::Iraf;
+  else if (s == "photutils") out = Compat::Photutils;
+  else return false;
+  return true;
+}
+
+bool parse_integrator(const std::string& s, Integrator& out) {
+  if (s == "bilinear") out = Integrator::Bilinear;
+  else if (s == "nearest") out = Integrator::Nearest;
+  else if (s == "mean") out = Integrator::Mean;
+  else if (s == "median") out = Integrator::Median;
+  else return false;
+  return true;
+}
+
+}  // namespace isoster

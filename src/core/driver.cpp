@@ -1,0 +1,347 @@
+// The image driver (spec section 5): start centre and object locator, the SMA sequence outward then
+// inward with IRAF's (or photutils') stopping rules, fluxes per written row, the central row.
+#include <algorithm>
+#include <cmath>
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+
+#include "fluxes.hpp"
+#include "isophote_fitter.hpp"
+#include "isoster/fit.hpp"
+#include "isoster/kernels.hpp"
+
+namespace isoster {
+
+using detail::Geometry;
+using detail::GradState;
+using detail::IsophoteFitter;
+using detail::IsoRequest;
+using detail::IsoResult;
+using detail::RingMode;
+
+bool locate_object(const ImageView& image, double x, double y, double step, double olthresh,
+                   double& x_out, double& y_out, double& fom_out) {
+  detail::RingSampler sampler(image, detail::SamplerSettings{true, step, false, 3, 3, 0});
+  sampler.reserve(8.0);
+  const int fx = static_cast<int>(std::floor(x)), fy = static_cast<int>(std::floor(y));
+  double best = 0;
+  int bi = -1, bj = -1;
+  for (int j = std::max(0, fy - 5); j <= std::min(image.ny - 1, fy + 5); ++j) {
+    for (int i = std::max(0, fx - 5); i <= std::min(image.nx - 1, fx + 5); ++i) {
+      const Geometry g{static_cast<double>(i), static_cast<double>(j), 0.0, 0.0};
+      const detail::Ring r4 = sampler.sample(0, 4.0, g, RingMode::Bilinear, false);
+      const double m4 = r4.mean, s4 = r4.sd;
+      const detail::Ring r8 = sampler.sample(1, 8.0, g, RingMode::Bilinear, false);
+      const double den = std::sqrt(s4 * s4 + r8.sd * r8.sd);
+      if (!(den > 0)) continue;
+      const double fom = (m4 - r8.mean) / den;
+      if (fom > best) {
+        best = fom;
+        bi = i;
+        bj = j;
+      }
+    }
+  }
+  fom_out = best;
+  if (bi < 0 || !(best > olthresh)) return false;
+  x_out = bi;
+  y_out = bj;
+  return true;
+}
+
+namespace {
+
+class Driver {
+ public:
+  Driver(const ImageView& img, const FitConfig& cfg)
+      : img_(img), cfg_(cfg), iraf_(cfg.compat == Compat::Iraf), fitter_(img, cfg) {}
+
+  void run(FitResult& out, Geometry start);
+
+ private:
+  double grow(double a) const { return cfg_.linear_step ? a + cfg_.step : a * (1 + cfg_.step); }
+  double shrink(double a) const { return cfg_.linear_step ? a - cfg_.step : a / (1 + cfg_.step); }
+  RingMode mode_for(double a, double a_next, double eps) const;
+  void emit(FitResult& out, const IsoResult& r);
+  void run_iraf(FitResult& out, Geometry start);
+  void run_photutils(FitResult& out, Geometry start);
+  void central_row(FitResult& out);
+
+  ImageView img_;
+  const FitConfig& cfg_;
+  bool iraf_;
+  IsophoteFitter fitter_;
+  std::unique_ptr<detail::FluxIntegrator> flux_;
+};
+
+RingMode Driver::mode_for(double a, double a_next, double eps) const {
+  switch (cfg_.integrator) {
+    case Integrator::Nearest:
+      return RingMode::Nearest;
+    case Integrator::Bilinear:
+      return RingMode::Bilinear;
+    case Integrator::Mean:
+    case Integrator::Median:
+      break;
+  }
+  const RingMode area = cfg_.integrator == Integrator::Mean ? RingMode::Mean : RingMode::Median;
+  if (iraf_) return std::fabs(a_next - a) < 2 ? RingMode::Bilinear : area;
+  // photutils: whole-isophote fallback when the first sector is smaller than 1 px^2.
+  double a1, a2;
+  detail::annulus(a, cfg_.step, cfg_.linear_step, false, a1, a2);
+  const double q = 1 - eps;
+  const double w0 = std::clamp(std::min(a2 - a1, 3.0) / a, 0.05, 0.2);
+  const double psi = std::atan2(std::sin(w0), q * std::cos(w0));
+  const double first = 0.5 * q * (a2 * a2 - a1 * a1) * psi;
+  return first < 1.0 ? RingMode::Bilinear : area;
+}
+
+void Driver::emit(FitResult& out, const IsoResult& r) {
+  Isophote row = r.row;
+  if (cfg_.fluxes) {
+    if (!flux_) flux_ = std::make_unique<detail::FluxIntegrator>(img_);
+    // IRAF measures from the centre pixel, photutils from the exact centre (spec 4.5).
+    const double cx = iraf_ ? std::floor(r.geom.x0 + 0.5) : r.geom.x0;
+    const double cy = iraf_ ? std::floor(r.geom.y0 + 0.5) : r.geom.y0;
+    const detail::Enclosed e = flux_->compute(row.sma, cx, cy, r.geom.eps, r.geom.theta);
+    row.tflux_e = e.flux_e;
+    row.tflux_c = e.flux_c;
+    row.npix_e = e.npix_e;
+    row.npix_c = e.npix_c;
+  }
+  out.rows.push_back(row);
+}
+
+void Driver::run(FitResult& out, Geometry start) {
+  if (iraf_) run_iraf(out, start);
+  else run_photutils(out, start);
+  if (out.status == 0) {
+    if (cfg_.minsma < 0.5 && !out.rows.empty()) central_row(out);
+    std::stable_sort(out.rows.begin(), out.rows.end(),
+                     [](const Isophote& a, const Isophote& b) { return a.sma < b.sma; });
+  }
+  out.samples = fitter_.samples();
+}
+
+void Driver::run_iraf(FitResult& out, Geometry geom) {
+  double a = cfg_.sma0;
+  bool outward = true, first = true, lexceed = true;
+  int code = 0;
+  GradState gs;
+  Geometry g1 = geom;
+  double a0 = a;
+  const double amin = std::max(cfg_.minsma, 0.5);
+  const double hard_max = 4.0 * std::max(img_.nx, img_.ny);  // far past any image: all flagged
+  while (a >= amin) {
+    if (code != 4) code = 0;
+    const double a_next = outward ? grow(a) : shrink(a);
+    IsoRequest req;
+    req.a = a;
+    req.nmin = first ? std::max(8, 2 * cfg_.minit) : cfg_.minit;
+    req.noniterative = code == 4;
+    req.mode = mode_for(a, a_next, geom.eps);
+    req.outward = outward;
+    const IsoResult r = fitter_.fit(req, geom, gs);
+    if (first && !r.valid) {
+      out.status = 3;
+      std::ostringstream m;
+      m << "no meaningful fit: the first isophote (sma0 = " << a << ") has no valid harmonic fit";
+      out.message = m.str();
+      return;
+    }
+    if (r.valid) {
+      geom = r.geom;
+      code = r.code;
+      emit(out, r);
+    } else {
+      code = 3;
+    }
+    if (first) {
+      g1 = geom;
+      a0 = a;
+    }
+    a = a_next;
+    bool turn = code == 1;
+    const bool bad = !r.valid || !std::isfinite(r.rho) || r.rho > cfg_.maxgerr;
+    if (outward && !turn) {
+      if (!is_set(cfg_.maxsma)) {
+        if (!first && bad && (!cfg_.soft || lexceed)) turn = true;
+      } else {
+        if (!first && bad && (!cfg_.soft || lexceed)) code = 4;
+        if (a > cfg_.maxsma) turn = true;
+      }
+      if (a > hard_max) turn = true;
+    }
+    if (outward) lexceed = bad;
+    if (turn && outward) {
+      outward = false;
+      code = 0;
+      a = shrink(a0);
+      geom = g1;
+    }
+    first = false;
+  }
+}
+
+void Driver::run_photutils(FitResult& out, Geometry geom) {
+  GradState unused;
+  const double a0 = cfg_.sma0;
+  IsoRequest req;
+  req.a = a0;
+  req.nmin = 2 * cfg_.minit;
+  req.mode = mode_for(a0, grow(a0), geom.eps);
+  IsoResult r = fitter_.fit(req, geom, unused);
+  if (!r.valid || r.code < 0 || r.code == 1) {
+    out.status = 3;
+    out.message = "no meaningful fit was possible at sma0 (photutils mode)";
+    return;
+  }
+  const Geometry g1 = r.geom;
+  emit(out, r);
+  std::vector<int> codes{r.code};
+  Geometry last = g1;
+  bool noiter = false;
+  double a = a0;
+  const double hard_max = 4.0 * std::max(img_.nx, img_.ny);
+  for (;;) {
+    a = grow(a);
+    if ((is_set(cfg_.maxsma) && a >= cfg_.maxsma) || a > hard_max) break;
+    req = IsoRequest{};
+    req.a = a;
+    req.nmin = cfg_.minit;
+    req.noniterative = noiter || (is_set(cfg_.maxrit) && a > cfg_.maxrit);
+    req.mode = mode_for(a, grow(a), last.eps);
+    r = fitter_.fit(req, last, unused);
+    if (r.valid && (r.code < 0 || r.code == 1)) {
+      // Replace the geometry by the previous isophote's and extract without iterating.
+      const int c = r.code;
+      req.noniterative = true;
+      r = fitter_.fit(req, last, unused);
+      if (r.valid) {
+        r.code = r.row.stop = c < 0 ? 5 : c;
+        r.row.niter = 0;
+      }
+    }
+    if (!r.valid) continue;  // code 3: not stored, go on growing
+    emit(out, r);
+    codes.push_back(r.code);
+    last = r.geom;
+    const std::size_t n = codes.size();
+    if (n > 2 && ((codes[n - 1] == 5 && codes[n - 2] == 5) || codes[n - 1] == 1)) {
+      if (is_set(cfg_.maxsma) && cfg_.maxsma > a) noiter = true;
+      else break;
+    }
+  }
+  last = g1;
+  a = a0;
+  for (;;) {
+    a = shrink(a);
+    if (a <= std::max(cfg_.minsma, 0.5)) break;
+    req = IsoRequest{};
+    req.a = a;
+    req.nmin = cfg_.minit;
+    req.noniterative = is_set(cfg_.maxrit) && a > cfg_.maxrit;
+    req.mode = mode_for(a, shrink(a), last.eps);
+    req.outward = false;
+    r = fitter_.fit(req, last, unused);
+    if (!r.valid) break;  // code 3 ends the inward pass
+    if (r.code < 0) {
+      req.noniterative = true;
+      r = fitter_.fit(req, g1, unused);
+      if (!r.valid) break;
+      r.code = r.row.stop = 5;
+      r.row.niter = 0;
+    }
+    emit(out, r);
+    last = r.geom;
+  }
+}
+
+void Driver::central_row(FitResult& out) {
+  const auto inner = std::min_element(out.rows.begin(), out.rows.end(),
+                                      [](const Isophote& a, const Isophote& b) { return a.sma < b.sma; });
+  const Isophote in = *inner;
+  Isophote c;
+  const double nan = NAN;
+  c.sma = 0;
+  c.int_err = c.pix_var = c.rms = c.ellip = c.ellip_err = c.pa = c.pa_err = nan;
+  c.x0_err = c.y0_err = c.grad_err = c.grad_r_err = c.tflux_e = c.tflux_c = nan;
+  c.a3 = c.a3_err = c.b3 = c.b3_err = c.a4 = c.a4_err = c.b4 = c.b4_err = nan;
+  c.a_big = c.sarea = nan;
+  c.npix_e = c.npix_c = kNullInt;
+  c.x0 = in.x0;
+  c.y0 = in.y0;
+  if (iraf_) {
+    const long i = static_cast<long>(std::floor(in.x0 + 0.5)), j = static_cast<long>(std::floor(in.y0 + 0.5));
+    const bool inside = i >= 0 && j >= 0 && i < img_.nx && j < img_.ny;
+    c.intens = inside ? img_.at(static_cast<int>(i), static_cast<int>(j)) : nan;
+    c.grad = (in.intens - c.intens) / in.sma;
+    c.niter = c.stop = kNullInt;
+  } else {
+    // photutils: bilinear value at the centre of the last stored isophote, zero gradient and errors.
+    const Isophote& last = out.rows.back();
+    c.x0 = last.x0;
+    c.y0 = last.y0;
+    c.intens = kern::bilinear_photutils(img_.data, img_.nx, img_.ny, last.x0, last.y0);
+    c.grad = 0;
+    c.ellip = c.pa = 0;
+    c.int_err = c.pix_var = c.rms = c.ellip_err = c.pa_err = c.x0_err = c.y0_err = 0;
+    c.niter = c.stop = 0;
+  }
+  const bool ok = std::isfinite(c.intens);
+  c.ndata = ok ? 1 : 0;
+  c.nflag = ok ? 0 : 1;
+  out.rows.push_back(c);
+}
+
+}  // namespace
+
+FitResult fit_image(const ImageView& image, const FitConfig& cfg) {
+  validate(cfg);
+  if (image.empty()) throw std::invalid_argument("empty image");
+  FitResult out;
+  double x0 = is_set(cfg.x0) ? cfg.x0 : (image.nx - 1) / 2.0;
+  double y0 = is_set(cfg.y0) ? cfg.y0 : (image.ny - 1) / 2.0;
+  if (!(x0 >= 0 && y0 >= 0 && x0 <= image.nx - 1 && y0 <= image.ny - 1)) {
+    std::ostringstream m;
+    m << "start centre (" << x0 << ", " << y0 << ") is outside the " << image.nx << "x" << image.ny
+      << " image";
+    throw std::invalid_argument(m.str());
+  }
+  if (!is_set(cfg.maxsma) && cfg.sma0 > std::max(image.nx, image.ny)) {
+    std::ostringstream m;
+    m << "sma0 (" << cfg.sma0 << ") is larger than the image (" << image.nx << "x" << image.ny << ")";
+    throw std::invalid_argument(m.str());
+  }
+  if (count_valid(image) == 0) {
+    out.status = 2;
+    out.message = "the image has no valid pixel (all NaN or masked)";
+    return out;
+  }
+  if (cfg.compat == Compat::Iraf && cfg.olthresh > 0) {
+    double xl, yl, fom;
+    if (locate_object(image, x0, y0, cfg.step, cfg.olthresh, xl, yl, fom)) {
+      if (cfg.recenter && (xl != x0 || yl != y0)) {
+        x0 = xl;
+        y0 = yl;
+        out.located = true;
+      }
+    } else if (!cfg.keep_center_if_not_found) {
+      std::ostringstream m;
+      m << "no object found near (" << x0 << ", " << y0 << "): locator figure of merit " << fom
+        << " <= olthresh " << cfg.olthresh;
+      out.status = 2;
+      out.message = m.str();
+      return out;
+    }
+  }
+  out.x_start = x0;
+  out.y_start = y0;
+  const double theta = cfg.pa0_deg() * kern::kPi / 180.0;
+  Driver d(image, cfg);
+  d.run(out, Geometry{x0, y0, cfg.eps0 == 0 ? 0.05 : cfg.eps0, theta});
+  return out;
+}
+
+}  // namespace isoster

@@ -1,0 +1,30 @@
+// Internal: least-squares harmonic fits on the samples of one ring (spec 3.1 and 4.4).
+#pragma once
+
+#include "ring.hpp"
+
+namespace isoster::detail {
+
+// First and second harmonics. iraf: 4 terms (A1, B1, A2, B2) on mean-subtracted samples; photutils: 5
+// terms with a constant. coef/err hold (A1, B1, A2, B2); s is the residual rms with N - 5 d.o.f.;
+// sd0 the population std of the residuals. Residuals e_k go to `resid` (NaN where flagged).
+struct FirstSecond {
+  bool ok = false;
+  double coef[4] = {}, err[4] = {};
+  double s = 0, sd0 = 0;
+};
+FirstSecond fit_first_second(const Ring& r, bool iraf, const Walk* nofflag_walk, double* resid);
+
+// Higher harmonic of order n, raw amplitudes A (sine), B (cosine) and errors.
+struct Harmonic {
+  double A = NAN, B = NAN, eA = NAN, eB = NAN;
+};
+// IRAF: sequential 2-term fits on the residual buffer, each fitted order subtracted in place.
+Harmonic fit_harmonic_sequential(const Ring& r, double* resid, int order);
+// photutils: independent 3-term fit (constant, sin n phi, cos n phi) on the raw samples.
+Harmonic fit_harmonic_independent(const Ring& r, int order);
+
+// cos(n phi), sin(n phi) from cos/sin of phi (n = 1..4) without trigonometric calls.
+void multiple_angle(double c, double s, int n, double& cn, double& sn);
+
+}  // namespace isoster::detail

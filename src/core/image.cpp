@@ -1,0 +1,28 @@
+#include <cmath>
+#include <limits>
+
+#include "isoster/image.hpp"
+
+namespace isoster {
+
+std::size_t apply_mask(Image& image, const std::uint8_t* mask) {
+  const std::size_t n = static_cast<std::size_t>(image.nx()) * image.ny();
+  float* p = image.data();
+  std::size_t bad = 0;
+  for (std::size_t k = 0; k < n; ++k) {
+    if ((mask != nullptr && mask[k] != 0) || !std::isfinite(p[k])) {
+      p[k] = std::numeric_limits<float>::quiet_NaN();
+      ++bad;
+    }
+  }
+  return bad;
+}
+
+std::size_t count_valid(const ImageView& image) {
+  const std::size_t n = static_cast<std::size_t>(image.nx) * image.ny;
+  std::size_t good = 0;
+  for (std::size_t k = 0; k < n; ++k) good += std::isfinite(image.data[k]) ? 1 : 0;
+  return good;
+}
+
+}  // namespace isoster

@@ -1,0 +1,428 @@
+#include "isophote_fitter.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "isoster/kernels.hpp"
+
+namespace isoster::detail {
+
+using kern::kPi;
+
+struct IsophoteFitter::Pass {
+  Geometry geom{};
+  int npoint = 0, ndata = 0;
+  double mean = NAN, rms = NAN, sarea = 0;
+  FirstSecond fs;  // fs.ok: a first/second-harmonic fit exists for this pass
+  double g = NAN, sg = NAN, rho = NAN;
+  double x0e = NAN, y0e = NAN, ee = NAN, pae = NAN;
+  double abig = NAN;
+  int k = -1;
+  long sampling = 0;  // id of the main-ring sampling that produced it
+};
+
+namespace {
+
+double reduce_pi(double t) {
+  t = std::fmod(t, kPi);
+  if (t < 0) t += kPi;
+  return t;
+}
+
+// Busko (1996) projections of the coefficient errors (spec 4.1).
+template <class P>
+void geometry_errors(P& p, double a) {
+  const double q = 1.0 - p.geom.eps, g = p.g, th = p.geom.theta;
+  const double emaj = std::fabs(p.fs.err[1] / g), emin = std::fabs(p.fs.err[0] * q / g);
+  p.x0e = std::hypot(emaj * std::cos(th), emin * std::sin(th));
+  p.y0e = std::hypot(emaj * std::sin(th), emin * std::cos(th));
+  p.ee = std::fabs(2 * p.fs.err[3] * q / (a * g));
+  p.pae = std::fabs(p.geom.eps) <= 1e-10
+              ? 0.0
+              : std::fabs(2 * p.fs.err[2] * q / (a * g * (1 - q * q))) * 180.0 / kPi;
+}
+
+}  // namespace
+
+IsophoteFitter::IsophoteFitter(const ImageView& img, const FitConfig& cfg)
+    : img_(img),
+      cfg_(cfg),
+      iraf_(cfg.compat == Compat::Iraf),
+      sampler_(img, SamplerSettings{cfg.compat == Compat::Iraf, cfg.step, cfg.linear_step,
+                                    cfg.usclip, cfg.lsclip, cfg.nclip}) {}
+
+int IsophoteFitter::choose(const FirstSecond& f) const {
+  const bool free[4] = {!cfg_.fix_center, !cfg_.fix_center, !cfg_.fix_pa, !cfg_.fix_eps};
+  int k = -1;
+  for (int j = 0; j < 4; ++j)
+    if (free[j] && (k < 0 || std::fabs(f.coef[j]) > std::fabs(f.coef[k]))) k = j;
+  return k;
+}
+
+void IsophoteFitter::correct(Geometry& g, int k, double amp, double grad, double a) const {
+  const double q = 1.0 - g.eps;
+  switch (k) {
+    case 0: {  // A1: move along the minor axis
+      const double t = -amp * q / grad;
+      g.x0 -= t * std::sin(g.theta);
+      g.y0 += t * std::cos(g.theta);
+      break;
+    }
+    case 1: {  // B1: move along the major axis
+      const double t = -amp / grad;
+      g.x0 += t * std::cos(g.theta);
+      g.y0 += t * std::sin(g.theta);
+      break;
+    }
+    case 2:
+      g.theta = reduce_pi(g.theta + 2 * amp * q / (a * grad * (q * q - 1)));
+      break;
+    case 3:
+      g.eps -= 2 * amp * q / (a * grad);
+      if (!iraf_) g.eps = std::min(g.eps, 0.95);
+      break;
+    default:
+      break;
+  }
+}
+
+IsoResult IsophoteFitter::fit(const IsoRequest& req, const Geometry& start, GradState& gs) {
+  sampler_.reserve(req.a);
+  if (resid_.size() < static_cast<std::size_t>(max_points(1.25 * req.a) + 1))
+    resid_.resize(max_points(1.25 * req.a) + 1);
+  return iraf_ ? fit_iraf(req, start, gs) : fit_photutils(req, start);
+}
+
+void IsophoteFitter::gradient_iraf(Pass& p, const IsoRequest& req, GradState& gs) {
+  const double a = req.a;
+  const bool nn = a > 20 && std::isfinite(gs.rho_prev) && gs.rho_prev <= 0.2;
+  const Ring r1 = sampler_.sample(1, 1.1 * a, p.geom, nn ? RingMode::Nearest : req.mode);
+  double g = (r1.mean - p.mean) / (0.1 * a), sd = r1.sd, f = 0.1;
+  int n = r1.ndata;
+  if (!gs.valid) gs.g_prev = cfg_.grad_ref0;
+  if (!(g < gs.g_prev / 3)) {  // too shallow, positive or undefined
+    const Ring r2 = sampler_.sample(2, 1.2 * a, p.geom, req.mode);
+    g = (r2.mean - p.mean) / (0.2 * a);
+    sd = r2.sd;
+    n = r2.ndata;
+    f = 0.2;
+  }
+  if (!(g < gs.g_prev / 3)) {
+    p.g = 0.8 * gs.g_prev;
+    p.sg = NAN;
+    p.rho = NAN;
+  } else {
+    p.g = g;
+    p.sg = std::sqrt(p.rms * p.rms / p.ndata + sd * sd / n) / (f * a);
+    p.rho = p.sg / std::fabs(g);
+  }
+  gs.g_prev = p.g;
+  gs.rho_prev = p.rho;
+}
+
+IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start, GradState& gs) {
+  const double a = req.a;
+  const double fflag = cfg_.fflag_value();
+  const bool all_held = cfg_.fix_center && cfg_.fix_pa && cfg_.fix_eps;
+  IsoResult res;
+  Geometry geom = start;
+  int code = req.noniterative ? 4 : 0;
+  int niter = 1;
+  long sampling = 0;
+  Pass cur, best;
+  bool have_best = false;
+  for (;;) {
+    cur = Pass{};
+    cur.geom = geom;
+    cur.sampling = ++sampling;
+    const Ring ring = sampler_.sample(0, a, geom, req.mode);
+    cur.npoint = ring.npoint;
+    cur.ndata = ring.ndata;
+    cur.mean = ring.mean;
+    cur.rms = ring.sd;
+    cur.sarea = ring.sarea;
+    if (code != 4) {
+      cur.fs = fit_first_second(ring, true, sampler_.walk_of(0), resid_.data());
+      if (!cur.fs.ok) {
+        gs.valid = false;
+        res.code = 3;
+        return res;
+      }
+    }
+    gradient_iraf(cur, req, gs);
+    bool go = false;
+    if (code != 4) {
+      geometry_errors(cur, a);
+      cur.k = choose(cur.fs);
+      if (cur.k >= 0) {
+        cur.abig = std::fabs(cur.fs.coef[cur.k]);
+        go = !(cur.abig <= cfg_.conver * std::sqrt(cur.sarea) * cur.fs.s);
+      }
+    }
+    if (cur.ndata < cur.npoint * (1.0 - fflag)) {
+      code = 1;
+      go = false;
+    } else if (niter >= cfg_.maxit) {
+      code = 2;
+      go = false;
+    }
+    if (code == 0 && niter < req.nmin) go = true;
+    if (!have_best || cur.abig < best.abig) {
+      best = cur;
+      have_best = true;
+    }
+    if (all_held) go = false;
+    const double px = geom.x0, py = geom.y0;
+    if (go && code != 4) {
+      ++niter;
+      correct(geom, cur.k, cur.fs.coef[cur.k], cur.g, a);
+    }
+    // Checks after each correction, in IRAF's order (spec 3.4).
+    bool stop = false;
+    if (is_set(cfg_.wander) &&
+        (std::fabs(geom.x0 - px) > cfg_.wander || std::fabs(geom.y0 - py) > cfg_.wander)) {
+      geom.x0 = px;
+      geom.y0 = py;
+      code = 4;
+      stop = true;
+    }
+    if (!stop && code != 1 && code != 2 && code != 4) {
+      if (std::fabs(geom.eps) > 0.95 || geom.x0 < 0 || geom.x0 > img_.nx - 1 || geom.y0 < 0 ||
+          geom.y0 > img_.ny - 1 || (is_set(cfg_.maxrit) && a >= cfg_.maxrit)) {
+        code = 4;
+        stop = true;
+      }
+    }
+    if (geom.eps < 0) {
+      geom.eps = -geom.eps;
+      geom.theta += geom.theta >= 0 ? -kPi / 2 : kPi / 2;
+    }
+    if (geom.eps == 0) geom.eps = 0.05;
+    if (stop || !go) break;
+  }
+  const Pass& rep = (code != 0) ? best : cur;
+  if (rep.sampling != sampling) {
+    // The reported pass is an earlier one: sample it again for its residuals (same values).
+    const Ring ring = sampler_.sample(0, a, rep.geom, req.mode);
+    if (rep.fs.ok) fit_first_second(ring, true, sampler_.walk_of(0), resid_.data());
+  }
+  if (code != 0) {
+    gs.g_prev = rep.g;
+    gs.rho_prev = rep.rho;
+  }
+  gs.valid = true;
+  fill_row(rep, a, code, niter, res.row);
+  if (code == 4) {
+    res.row.x0_err = res.row.y0_err = res.row.ellip_err = res.row.pa_err = NAN;
+    if (req.noniterative) res.row.a_big = NAN;
+  }
+  if (all_held) res.row.a_big = NAN;
+  res.code = code;
+  res.valid = true;
+  res.geom = rep.geom;
+  res.rho = rep.rho;
+  return res;
+}
+
+// photutils' EllipseSample.update (spec 3.2): the gradient reference is the gradient already stored
+// on the same sample object, or g + sigma_g on a fresh sample; std0 throughout.
+void IsophoteFitter::gradient_photutils(Pass& p, const IsoRequest& req, bool& stored) {
+  const double a = req.a, step = 0.1;
+  const Ring r1 = sampler_.sample(1, (1 + step) * a, p.geom, req.mode);
+  double g = (r1.mean - p.mean) / (a * step);
+  double sg = std::sqrt(p.rms * p.rms / p.ndata + r1.sd * r1.sd / r1.ndata) / (a * step);
+  const double ref = (stored && p.g != 0) ? p.g : g + sg;
+  if (g >= ref / 3) {
+    const Ring r2 = sampler_.sample(2, (1 + 2 * step) * a, p.geom, req.mode);
+    g = (r2.mean - p.mean) / (a * 2 * step);
+    sg = std::sqrt(p.rms * p.rms / p.ndata + r2.sd * r2.sd / r2.ndata) / (a * 2 * step);
+  }
+  if (g >= ref / 3) {
+    g = 0.8 * ref;
+    sg = NAN;
+  }
+  p.g = g;
+  p.sg = sg;
+  p.rho = (std::isfinite(sg) && sg != 0 && g < 0) ? sg / std::fabs(g) : NAN;
+  stored = true;
+}
+
+void IsophoteFitter::measure(Pass& p, double a, RingMode mode, long id) {
+  p.sampling = id;
+  const Ring ring = sampler_.sample(0, a, p.geom, mode);
+  p.npoint = ring.npoint;
+  p.ndata = ring.ndata;
+  p.mean = ring.mean;
+  p.rms = ring.sd;
+  p.sarea = ring.sarea;
+  p.fs = fit_first_second(ring, iraf_, sampler_.walk_of(0), resid_.data());
+  p.k = choose(p.fs);
+  p.abig = (p.fs.ok && p.k >= 0) ? std::fabs(p.fs.coef[p.k]) : NAN;
+}
+
+IsoResult IsophoteFitter::fit_photutils(const IsoRequest& req, const Geometry& start) {
+  const double a = req.a;
+  const double fflag_ph = 1.0 - cfg_.fflag_value();
+  const bool all_held = cfg_.fix_center && cfg_.fix_pa && cfg_.fix_eps;
+  long sampling = 0;
+  Pass cur, best;
+  bool cur_stored = false, best_stored = false;
+  cur.geom = start;
+  measure(cur, a, req.mode, ++sampling);
+  int code = 0, niter = 0;
+  const Pass* rep = &cur;
+  bool* rep_stored = &cur_stored;
+  if (req.noniterative) {
+    code = 4;
+  } else {
+    double min_amp = std::numeric_limits<double>::infinity();
+    bool lexceed = false, done = false;
+    for (int i = 0; i < cfg_.maxit && !done; ++i) {
+      gradient_photutils(cur, req, cur_stored);
+      if (cur.ndata < 1 || !cur.fs.ok) {
+        IsoResult res;
+        res.code = 3;
+        return res;
+      }
+      niter = i + 1;
+      if (all_held) {
+        code = cur.ndata < fflag_ph * cur.npoint ? 1 : 0;
+        break;
+      }
+      const double amp = std::fabs(cur.fs.coef[cur.k]);
+      if (amp < min_amp) {
+        min_amp = amp;
+        best = cur;
+        best_stored = cur_stored;
+      }
+      if (cfg_.conver * cur.sarea * cur.fs.sd0 > amp && i >= req.nmin - 1) {
+        code = 0;
+        break;
+      }
+      if (cur.ndata < fflag_ph * cur.npoint) {
+        code = 1;
+        rep = &best;
+        rep_stored = &best_stored;
+        break;
+      }
+      Geometry g = cur.geom;
+      correct(g, cur.k, cur.fs.coef[cur.k], cur.g, a);
+      if (g.eps < 0) {
+        g.eps = std::min(-g.eps, 0.95);
+        g.theta += g.theta < kPi / 2 ? kPi / 2 : -kPi / 2;
+      }
+      cur = Pass{};
+      cur.geom = g;
+      cur_stored = false;
+      measure(cur, a, req.mode, ++sampling);
+      gradient_photutils(cur, req, cur_stored);
+      // photutils' _check_conditions (spec 3.4 and 3.6).
+      bool proceed = !(g.x0 < 1 || g.x0 > img_.nx || g.y0 < 1 || g.y0 > img_.ny || g.eps > 0.95);
+      if (std::isfinite(cur.sg) && cur.sg != 0 && std::isfinite(cur.rho) && cur.rho != 0) {
+        if (req.outward && (cur.rho > cfg_.maxgerr || cur.g >= 0)) {
+          if (lexceed) proceed = false;
+          lexceed = true;
+        }
+      } else {
+        proceed = false;
+      }
+      if (!proceed) {
+        code = -1;
+        done = true;
+      }
+      if (i == cfg_.maxit - 1 && !done) {
+        code = 2;
+        rep = &best;
+        rep_stored = &best_stored;
+      }
+    }
+  }
+  Pass p = *rep;
+  if (p.sampling != sampling) measure(p, a, req.mode, ++sampling);
+  bool stored = *rep_stored;
+  gradient_photutils(p, req, stored);
+  IsoResult res;
+  if (p.ndata < 1) {
+    res.code = 3;
+    return res;
+  }
+  if (p.fs.ok) geometry_errors(p, a);
+  fill_row(p, a, code, niter, res.row);
+  if (code == 4) res.row.a_big = NAN;
+  if (all_held) res.row.a_big = NAN;
+  res.code = code;
+  res.valid = true;
+  res.geom = p.geom;
+  res.rho = p.rho;
+  return res;
+}
+
+void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isophote& row) {
+  row.sma = a;
+  row.intens = p.mean;
+  row.rms = p.rms;
+  row.int_err = p.rms / std::sqrt(static_cast<double>(p.ndata));
+  row.pix_var = p.rms * std::sqrt(p.sarea);
+  row.ellip = p.geom.eps;
+  row.pa = reduce_pi(p.geom.theta) * 180.0 / kPi;
+  if (row.pa >= 180.0) row.pa = 0.0;
+  row.x0 = p.geom.x0;
+  row.y0 = p.geom.y0;
+  row.x0_err = p.x0e;
+  row.y0_err = p.y0e;
+  row.ellip_err = p.ee;
+  row.pa_err = p.pae;
+  row.grad = p.g;
+  row.grad_err = p.sg;
+  row.grad_r_err = p.rho;
+  row.ndata = p.ndata;
+  row.nflag = p.npoint - p.ndata;
+  row.niter = niter;
+  row.stop = code;
+  row.a_big = p.abig;
+  row.sarea = p.sarea;
+  row.tflux_e = row.tflux_c = NAN;
+  row.npix_e = row.npix_c = kNullInt;
+  higher_harmonics(p, a, row);
+}
+
+void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row) {
+  // The main-ring buffers (slot 0) hold this pass's samples; resid_ its residuals when fitted.
+  const Ring& ring = sampler_.last(0);
+  Harmonic h[2];
+  if (iraf_) {
+    double* e = resid_.data();
+    if (!p.fs.ok)
+      for (int k = 0; k < ring.npoint; ++k) e[k] = ring.val[k] - ring.mean;
+    h[0] = fit_harmonic_sequential(ring, e, 3);
+    h[1] = fit_harmonic_sequential(ring, e, 4);
+  } else {
+    h[0] = fit_harmonic_independent(ring, 3);
+    h[1] = fit_harmonic_independent(ring, 4);
+  }
+  const double norm = a * std::fabs(p.g);
+  const double rho = std::isfinite(p.rho) ? p.rho : 0.8;
+  double out[2][4];
+  for (int i = 0; i < 2; ++i) {
+    const double an = h[i].A / norm, bn = h[i].B / norm;
+    out[i][0] = an;
+    out[i][2] = bn;
+    if (h[i].eA > 0 && h[i].A != 0 && h[i].eB > 0 && h[i].B != 0) {
+      out[i][1] = std::hypot(h[i].eA / norm, an * rho);
+      out[i][3] = std::hypot(h[i].eB / norm, bn * rho);
+    } else {
+      out[i][1] = out[i][3] = NAN;
+    }
+  }
+  row.a3 = out[0][0];
+  row.a3_err = out[0][1];
+  row.b3 = out[0][2];
+  row.b3_err = out[0][3];
+  row.a4 = out[1][0];
+  row.a4_err = out[1][1];
+  row.b4 = out[1][2];
+  row.b4_err = out[1][3];
+}
+
+}  // namespace isoster::detail

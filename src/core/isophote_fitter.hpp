@@ -1,0 +1,60 @@
+// Internal: fitting one isophote at fixed SMA (spec section 3): the pass loop with its gradient,
+// correction, convergence and stop codes, in IRAF or photutils flavour.
+#pragma once
+
+#include "harmonics.hpp"
+#include "isoster/config.hpp"
+#include "isoster/isophote.hpp"
+#include "ring.hpp"
+
+namespace isoster::detail {
+
+// Gradient state carried from pass to pass and isophote to isophote (IRAF, spec 3.2 and 5.4).
+struct GradState {
+  double g_prev = 0;
+  double rho_prev = 0;  // NaN = undefined; initialised to 0 at start-up
+  bool valid = false;   // false until the first isophote finished, and after a code-3 failure
+};
+
+struct IsoRequest {
+  double a = 0;
+  int nmin = 10;
+  bool noniterative = false;
+  RingMode mode = RingMode::Bilinear;
+  bool outward = true;  // photutils' per-pass gradient test only applies outwards
+};
+
+struct IsoResult {
+  int code = 0;
+  bool valid = false;  // false: code 3, no row
+  Geometry geom{};     // geometry reported in the row (the next isophote starts from it)
+  double rho = NAN;    // relative gradient error of the reported pass
+  Isophote row;
+};
+
+class IsophoteFitter {
+ public:
+  IsophoteFitter(const ImageView& img, const FitConfig& cfg);
+  IsoResult fit(const IsoRequest& req, const Geometry& start, GradState& gs);
+  long samples() const { return sampler_.samples_taken(); }
+
+ private:
+  struct Pass;
+  IsoResult fit_iraf(const IsoRequest& req, const Geometry& start, GradState& gs);
+  IsoResult fit_photutils(const IsoRequest& req, const Geometry& start);
+  void gradient_iraf(Pass& p, const IsoRequest& req, GradState& gs);
+  void gradient_photutils(Pass& p, const IsoRequest& req, bool& stored);
+  void measure(Pass& p, double a, RingMode mode, long id);
+  int choose(const FirstSecond& f) const;
+  void correct(Geometry& g, int k, double amp, double grad, double a) const;
+  void fill_row(const Pass& p, double a, int code, int niter, Isophote& row);
+  void higher_harmonics(const Pass& p, double a, Isophote& row);
+
+  ImageView img_;
+  const FitConfig& cfg_;
+  bool iraf_;
+  RingSampler sampler_;
+  std::vector<double> resid_;
+};
+
+}  // namespace isoster::detail

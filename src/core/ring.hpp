@@ -1,0 +1,96 @@
+// Internal: sampling one ellipse ("ring") of the image. A ring is sampled either along a cached walk
+// (bilinear and nearest modes; the walk depends on (a, eps) only) or by elliptical-annulus sectors
+// (mean and median modes). The result is an SoA buffer of sample values (NaN = flagged) and the
+// cos/sin of each sample's polar angle for the harmonic fits.
+#pragma once
+
+#include <vector>
+
+#include "isoster/config.hpp"
+#include "isoster/image.hpp"
+
+namespace isoster::detail {
+
+struct Geometry {
+  double x0, y0, eps, theta;  // theta: radians from +x
+};
+
+// Which points the walk visits: compat decides the annulus, the first radius and the end test.
+struct WalkKey {
+  double a = -1, eps = -1, dstep = 0;
+  bool iraf = true;
+  bool operator==(const WalkKey& o) const {
+    return a == o.a && eps == o.eps && dstep == o.dstep && iraf == o.iraf;
+  }
+};
+
+// Cached walk: r cos(phi), r sin(phi), cos(phi), sin(phi) per point, plus the no-flag normal matrix
+// of the 4-term basis (sin phi, cos phi, sin 2phi, cos 2phi) and its column sums.
+struct Walk {
+  WalkKey key;
+  int n = 0;
+  std::vector<double> rc, rs, c1, s1;
+  double m4[16] = {};
+  double sumb[4] = {};
+  void build(const WalkKey& k, double step, bool linear);
+};
+
+// Bounding radii of the annulus around `a` (spec 1.1).
+void annulus(double a, double step, bool linear, bool iraf, double& a1, double& a2);
+
+// Largest number of points a walk or sector sweep can emit at SMA `a` (buffer sizing).
+int max_points(double a);
+
+enum class RingMode { Bilinear, Nearest, Mean, Median };
+
+// Samples of one ring, in workspace-owned buffers.
+struct Ring {
+  int npoint = 0;
+  int ndata = 0;
+  double mean = 0, sd = 0;  // sd: std1 (iraf) or std0 (photutils); NaN if undefined
+  double sarea = 0;
+  const double* c1 = nullptr;  // cos/sin of each sample's polar angle
+  const double* s1 = nullptr;
+  double* val = nullptr;  // sample values, NaN when flagged
+};
+
+struct SamplerSettings {
+  bool iraf = true;
+  double step = 0.1;  // growth step: sets the annulus and the first angle
+  bool linear = false;
+  double usclip = 3, lsclip = 3;
+  int nclip = 0;
+};
+
+// Owns the buffers for rings of one thread; reused across isophotes, passes and galaxies.
+class RingSampler {
+ public:
+  RingSampler(const ImageView& img, const SamplerSettings& s) : img_(img), s_(s) {}
+  // Makes every buffer large enough for rings up to SMA `a` (call outside the pass loop).
+  void reserve(double a);
+  // Samples slot `slot` (0: main ring, 1, 2: gradient rings) and computes its clipped statistics.
+  Ring sample(int slot, double a, const Geometry& g, RingMode mode, bool clip = true);
+  // Walk used by the last bilinear/nearest sample of `slot` (for the cached normal matrix).
+  const Walk* walk_of(int slot) const { return last_walk_[slot]; }
+  // The last ring sampled into `slot`.
+  const Ring& last(int slot) const { return last_ring_[slot]; }
+  long samples_taken() const { return samples_; }
+
+ private:
+  void sample_sectors(int slot, double a, const Geometry& g, bool median, Ring& r);
+  double sector_value(const Geometry& g, double q, double a1, double a2, double phi, double phi1,
+                      double phi2, bool median, double& area, bool& fell_back);
+  void statistics(Ring& r, bool clip) const;
+
+  ImageView img_;
+  SamplerSettings s_;
+  Walk walks_[3];
+  const Walk* last_walk_[3] = {nullptr, nullptr, nullptr};
+  Ring last_ring_[3];
+  std::vector<double> val_[3], c1_[3], s1_[3];
+  std::vector<float> scratch_;
+  int capacity_ = 0;
+  long samples_ = 0;
+};
+
+}  // namespace isoster::detail

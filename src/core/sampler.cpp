@@ -1,0 +1,230 @@
+#include <algorithm>
+#include <cmath>
+
+#include "isoster/kernels.hpp"
+#include "ring.hpp"
+
+namespace isoster::detail {
+
+using kern::kPi;
+using kern::kTwoPi;
+
+void RingSampler::reserve(double a) {
+  // Gradient rings reach 1.2 a.
+  const int need = max_points(1.25 * a) + 1;
+  if (need <= capacity_) return;
+  for (int s = 0; s < 3; ++s) {
+    val_[s].resize(need);
+    c1_[s].resize(need);
+    s1_[s].resize(need);
+  }
+  capacity_ = need;
+}
+
+namespace {
+
+// Eccentric anomaly of polar angle phi, continuous in phi (|psi - phi| < pi/2).
+double eccentric_anomaly(double phi, double q) {
+  double d = std::atan2(std::sin(phi), q * std::cos(phi)) - phi;
+  d -= kTwoPi * std::floor((d + kPi) / kTwoPi);
+  return phi + d;
+}
+
+double scale(double q, double phi) {
+  const double c = std::cos(phi), s = std::sin(phi);
+  return q / std::sqrt(q * q * c * c + s * s);
+}
+
+}  // namespace
+
+Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, bool clip) {
+  Ring r;
+  r.val = val_[slot].data();
+  if (mode == RingMode::Mean || mode == RingMode::Median) {
+    last_walk_[slot] = nullptr;
+    sample_sectors(slot, a, g, mode == RingMode::Median, r);
+  } else {
+    const bool nearest = mode == RingMode::Nearest;
+    // IRAF's nearest-neighbour gradient ring steps 2/r; photutils' nearest mode steps 1/r.
+    const WalkKey key{a, g.eps, (nearest && s_.iraf) ? 2.0 : 1.0, s_.iraf};
+    Walk& w = walks_[slot];
+    if (!(w.key == key)) w.build(key, s_.step, s_.linear);
+    last_walk_[slot] = &w;
+    const double ct = std::cos(g.theta), st = std::sin(g.theta);
+    const double x0 = g.x0, y0 = g.y0;
+    const int n = w.n, nx = img_.nx, ny = img_.ny;
+    const float* px = img_.data;
+    const double* rc = w.rc.data();
+    const double* rs = w.rs.data();
+    double* out = r.val;
+    if (nearest) {
+      for (int k = 0; k < n; ++k)
+        out[k] = kern::nearest_sample(px, nx, ny, x0 + rc[k] * ct - rs[k] * st,
+                                      y0 + rc[k] * st + rs[k] * ct, s_.iraf);
+    } else if (s_.iraf) {
+      for (int k = 0; k < n; ++k)
+        out[k] = kern::bilinear_iraf(px, nx, ny, x0 + rc[k] * ct - rs[k] * st,
+                                     y0 + rc[k] * st + rs[k] * ct);
+    } else {
+      for (int k = 0; k < n; ++k)
+        out[k] = kern::bilinear_photutils(px, nx, ny, x0 + rc[k] * ct - rs[k] * st,
+                                          y0 + rc[k] * st + rs[k] * ct);
+    }
+    r.npoint = n;
+    r.c1 = w.c1.data();
+    r.s1 = w.s1.data();
+    r.sarea = nearest ? 1.0 : 2.0;
+  }
+  samples_ += r.npoint;
+  statistics(r, clip);
+  last_ring_[slot] = r;
+  return r;
+}
+
+void RingSampler::statistics(Ring& r, bool clip) const {
+  double* v = r.val;
+  const int n = r.npoint;
+  auto moments = [&](int& cnt, double& mean, double& sd) {
+    double sum = 0;
+    cnt = 0;
+    for (int k = 0; k < n; ++k)
+      if (std::isfinite(v[k])) {
+        sum += v[k];
+        ++cnt;
+      }
+    mean = cnt > 0 ? sum / cnt : NAN;
+    double ss = 0;
+    for (int k = 0; k < n; ++k)
+      if (std::isfinite(v[k])) ss += (v[k] - mean) * (v[k] - mean);
+    const int dof = s_.iraf ? cnt - 1 : cnt;
+    sd = dof > 0 ? std::sqrt(ss / dof) : NAN;
+  };
+  int cnt;
+  double mean, sd;
+  moments(cnt, mean, sd);
+  if (clip && s_.nclip > 0 && (!s_.iraf || n > 15)) {
+    for (int pass = 0; pass < s_.nclip; ++pass) {
+      if (!std::isfinite(sd)) break;
+      const double hi = mean + s_.usclip * sd;
+      const double lo = mean - (s_.iraf ? s_.lsclip : s_.usclip) * sd;
+      for (int k = 0; k < n; ++k) {
+        const double x = v[k];
+        if (!std::isfinite(x)) continue;
+        const bool out = s_.iraf ? (x > hi || x < lo) : !(x >= lo && x < hi);
+        if (out) v[k] = NAN;
+      }
+      moments(cnt, mean, sd);
+    }
+  }
+  r.ndata = cnt;
+  r.mean = mean;
+  r.sd = sd;
+}
+
+double RingSampler::sector_value(const Geometry& g, double q, double a1, double a2, double phi,
+                                 double phi1, double phi2, bool median, double& area,
+                                 bool& fell_back) {
+  fell_back = false;
+  const double ct = std::cos(g.theta), st = std::sin(g.theta);
+  const double c1 = std::cos(phi1), s1 = std::sin(phi1), c2 = std::cos(phi2), s2 = std::sin(phi2);
+  const double sc1 = scale(q, phi1), sc2 = scale(q, phi2);
+  const double r1 = a1 * sc1, r2 = a2 * sc1, r3 = a2 * sc2, r4 = a1 * sc2;
+  area = 0.5 * q * (a2 * a2 - a1 * a1) *
+         (eccentric_anomaly(phi2, q) - eccentric_anomaly(phi1, q));
+  // Vertex bounding box, widened by one pixel, must be inside the image.
+  const double vx[4] = {r1 * c1, r2 * c1, r3 * c2, r4 * c2};
+  const double vy[4] = {r1 * s1, r2 * s1, r3 * s2, r4 * s2};
+  double xmin = 1e300, xmax = -1e300, ymin = 1e300, ymax = -1e300;
+  for (int i = 0; i < 4; ++i) {
+    const double x = g.x0 + vx[i] * ct - vy[i] * st;
+    const double y = g.y0 + vx[i] * st + vy[i] * ct;
+    xmin = std::min(xmin, x);
+    xmax = std::max(xmax, x);
+    ymin = std::min(ymin, y);
+    ymax = std::max(ymax, y);
+  }
+  xmin -= 1;
+  ymin -= 1;
+  xmax += 1;
+  ymax += 1;
+  if (xmin < 0 || ymin < 0 || xmax > img_.nx - 1 || ymax > img_.ny - 1) return NAN;
+  const int i0 = static_cast<int>(std::ceil(xmin)), i1 = static_cast<int>(std::floor(xmax));
+  const int j0 = static_cast<int>(std::ceil(ymin)), j1 = static_cast<int>(std::floor(ymax));
+  const std::size_t box = static_cast<std::size_t>(i1 - i0 + 1) * (j1 - j0 + 1);
+  if (scratch_.size() < box) scratch_.resize(box);
+  const double a1sq = a1 * a1, a2sq = a2 * a2, iq2 = 1.0 / (q * q);
+  int cnt = 0;
+  double sum = 0;
+  for (int j = j0; j <= j1; ++j) {
+    const double dy = j - g.y0;
+    const float* row = img_.row(j);
+    for (int i = i0; i <= i1; ++i) {
+      const float p = row[i];
+      if (!std::isfinite(p)) continue;
+      const double dx = i - g.x0;
+      const double xp = dx * ct + dy * st, yp = -dx * st + dy * ct;
+      const double rr = xp * xp + yp * yp * iq2;
+      if (rr < a1sq || rr >= a2sq) continue;
+      double ph = std::atan2(yp, xp);
+      if (ph < 0) ph += kTwoPi;
+      if (ph < phi1 || ph >= phi2) continue;
+      scratch_[cnt++] = p;
+      sum += p;
+    }
+  }
+  if (cnt <= 6) {
+    // Too few pixels: the bilinear value at the sector centre instead.
+    fell_back = true;
+    const double rad = s_.iraf ? (r1 + r2 + r3 + r4) / 4 : 0.5 * (a1 + a2) * scale(q, phi);
+    const double cp = std::cos(phi + g.theta), sp = std::sin(phi + g.theta);
+    const double x = g.x0 + rad * cp, y = g.y0 + rad * sp;
+    return s_.iraf ? kern::bilinear_iraf(img_.data, img_.nx, img_.ny, x, y)
+                   : kern::bilinear_photutils(img_.data, img_.nx, img_.ny, x, y);
+  }
+  if (!median) return sum / cnt;
+  float* b = scratch_.data();
+  const int mid = cnt / 2;
+  std::nth_element(b, b + mid, b + cnt);
+  const double upper = b[mid];
+  if ((cnt % 2) == 1 || !s_.iraf) return upper;
+  const double lower = *std::max_element(b, b + mid);
+  return 0.5 * (lower + upper);
+}
+
+void RingSampler::sample_sectors(int slot, double a, const Geometry& g, bool median, Ring& r) {
+  double a1, a2;
+  annulus(a, s_.step, s_.linear, s_.iraf, a1, a2);
+  const double q = 1.0 - g.eps;
+  double w = std::clamp(std::min(a2 - a1, 3.0) / a, 0.05, 0.2);
+  const double S = (a2 - a1) * std::min(a2 - a1, 3.0);
+  double phi = w / 2, phi1 = 0, phi2 = phi + w / 2;
+  const double end = s_.iraf ? kTwoPi : kTwoPi + 0.05;
+  double* val = val_[slot].data();
+  double* c1 = c1_[slot].data();
+  double* s1 = s1_[slot].data();
+  int n = 0;
+  double area_sum = 0;
+  const int cap = capacity_;
+  while ((s_.iraf ? phi < end : phi <= end) && n < cap) {
+    double area;
+    bool fell_back;
+    val[n] = sector_value(g, q, a1, a2, phi, phi1, phi2, median, area, fell_back);
+    c1[n] = std::cos(phi);
+    s1[n] = std::sin(phi);
+    area_sum += fell_back ? 2.0 : area;
+    ++n;
+    const double sc2 = scale(q, phi2);
+    const double r3 = a2 * sc2, r4 = a1 * sc2;
+    const double wn = std::clamp(S / ((r3 - r4) * r4), 0.05, 0.2);
+    const double phin = phi + std::min(wn / 2 + phi2 - phi, 0.5);
+    phi1 = phi2;
+    phi2 = phin + wn / 2;
+    phi = phin;
+  }
+  r.npoint = n;
+  r.c1 = c1;
+  r.s1 = s1;
+  r.sarea = n > 0 ? area_sum / n : 0.0;
+}
+
+}  // namespace isoster::detail

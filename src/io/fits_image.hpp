@@ -1,0 +1,43 @@
+// FITS images and masks through CFITSIO (extended filename syntax allowed: file.fits[1], [SCI]).
+#pragma once
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "isoster/image.hpp"
+
+namespace isoster::io {
+
+// A one-line, user-facing I/O error.
+class IoError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+struct PlaneRequest {
+  int hdu = -1;    // 0-based HDU number (0 = primary); -1: the HDU named in the file name, or the
+                   // first HDU that holds an image
+  int plane = -1;  // 0-based plane of a 3-D cube; -1: plane 0
+};
+
+struct ImageInfo {
+  int hdu = 0;      // 0-based HDU actually read
+  int plane = 0;    // 0-based plane read (0 for 2-D images)
+  int naxis = 0;
+  long nz = 1;      // planes in the HDU
+  std::string bunit;  // BUNIT keyword, if any
+  std::string band;   // BANDk keyword of the plane read, if any
+};
+
+// Reads one 2-D plane as float32; BLANK and non-finite pixels become NaN. Throws IoError.
+Image read_image(const std::string& path, const PlaneRequest& req, ImageInfo* info = nullptr);
+
+// Reads a mask (non-zero = bad) of exactly nx x ny pixels. Throws IoError.
+std::vector<std::uint8_t> read_mask(const std::string& path, int nx, int ny);
+
+// Sanity check of the CFITSIO library for multi-threaded use.
+bool cfitsio_reentrant();
+
+}  // namespace isoster::io

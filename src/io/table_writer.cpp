@@ -1,0 +1,203 @@
+#include "io/table_writer.hpp"
+
+#include <fitsio.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <limits>
+#include <sstream>
+
+#include "io/fits_image.hpp"
+
+namespace isoster::io {
+
+bool parse_format(const std::string& s, TableFormat& out) {
+  if (s == "fits") out = TableFormat::Fits;
+  else if (s == "ecsv") out = TableFormat::Ecsv;
+  else if (s == "csv") out = TableFormat::Csv;
+  else return false;
+  return true;
+}
+
+const std::vector<ColumnDef>& table_columns() {
+  static const std::vector<ColumnDef> cols = {
+      {"SMA", "pix", false},       {"INTENS", "@", false},     {"INT_ERR", "@", false},
+      {"PIX_VAR", "@", false},     {"RMS", "@", false},        {"ELLIP", "", false},
+      {"ELLIP_ERR", "", false},    {"PA", "deg", false},       {"PA_ERR", "deg", false},
+      {"X0", "pix", false},        {"X0_ERR", "pix", false},   {"Y0", "pix", false},
+      {"Y0_ERR", "pix", false},    {"GRAD", "@/pix", false},   {"GRAD_ERR", "@/pix", false},
+      {"GRAD_R_ERR", "", false},   {"TFLUX_E", "@", false},    {"TFLUX_C", "@", false},
+      {"NPIX_E", "", true},        {"NPIX_C", "", true},       {"A3", "", false},
+      {"A3_ERR", "", false},       {"B3", "", false},          {"B3_ERR", "", false},
+      {"A4", "", false},           {"A4_ERR", "", false},      {"B4", "", false},
+      {"B4_ERR", "", false},       {"NDATA", "", true},        {"NFLAG", "", true},
+      {"NITER", "", true},         {"STOP", "", true},         {"A_BIG", "@", false},
+      {"SAREA", "pix2", false}};
+  return cols;
+}
+
+double column_value(const Isophote& r, int col) {
+  const double v[] = {r.sma,   r.intens, r.int_err, r.pix_var,  r.rms,     r.ellip,   r.ellip_err,
+                      r.pa,    r.pa_err, r.x0,      r.x0_err,   r.y0,      r.y0_err,  r.grad,
+                      r.grad_err, r.grad_r_err, r.tflux_e, r.tflux_c, double(r.npix_e),
+                      double(r.npix_c), r.a3, r.a3_err, r.b3, r.b3_err, r.a4, r.a4_err, r.b4,
+                      r.b4_err, double(r.ndata), double(r.nflag), double(r.niter), double(r.stop),
+                      r.a_big, r.sarea};
+  return v[col];
+}
+
+namespace {
+
+std::string unit_of(const ColumnDef& c, const std::string& bunit) {
+  const std::string u = c.unit;
+  if (u == "@") return bunit;
+  if (u == "@/pix") return bunit.empty() ? "" : bunit + "/pix";
+  return u;
+}
+
+std::string temp_name(const std::string& path) {
+  static std::atomic<unsigned> counter{0};
+  return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+}
+
+void commit(const std::string& tmp, const std::string& path) {
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw IoError(path + ": cannot write output (rename failed)");
+  }
+}
+
+std::string fits_message(int status) {
+  char text[FLEN_STATUS] = {};
+  fits_get_errstatus(status, text);
+  fits_clear_errmsg();
+  return text;
+}
+
+void write_fits(const std::string& tmp, const std::string& path, const std::vector<Isophote>& rows,
+                const TableMeta& meta) {
+  const auto& cols = table_columns();
+  const int ncol = static_cast<int>(cols.size());
+  std::vector<std::string> names, forms, units;
+  for (const auto& c : cols) {
+    names.emplace_back(c.name);
+    forms.emplace_back(c.integer ? "1J" : "1D");
+    units.push_back(unit_of(c, meta.bunit));
+  }
+  std::vector<char*> ttype, tform, tunit;
+  for (int i = 0; i < ncol; ++i) {
+    ttype.push_back(names[i].data());
+    tform.push_back(forms[i].data());
+    tunit.push_back(units[i].data());
+  }
+  fitsfile* f = nullptr;
+  int status = 0;
+  const std::string create = "!" + tmp;
+  fits_create_file(&f, create.c_str(), &status);
+  if (status) throw IoError(path + ": cannot create output file (" + fits_message(status) + ")");
+  char extname[] = "ISOPHOTES";
+  fits_create_tbl(f, BINARY_TBL, 0, ncol, ttype.data(), tform.data(), tunit.data(), extname, &status);
+  for (int i = 0; i < ncol && !status; ++i) {
+    if (!cols[i].integer) continue;
+    const std::string key = "TNULL" + std::to_string(i + 1);
+    long tnull = kNullInt;
+    fits_update_key(f, TLONG, key.c_str(), &tnull, "undefined value", &status);
+  }
+  for (const auto& m : meta.items) {
+    if (status) break;
+    if (m.numeric) {
+      double v = std::stod(m.value);
+      if (std::isfinite(v))
+        fits_update_key(f, TDOUBLE, m.key.c_str(), &v, m.comment.c_str(), &status);
+      else
+        fits_update_key_null(f, m.key.c_str(), m.comment.c_str(), &status);
+    } else {
+      std::string v = m.value;
+      fits_update_key_longstr(f, m.key.c_str(), v.data(), m.comment.c_str(), &status);
+    }
+  }
+  const long n = static_cast<long>(rows.size());
+  std::vector<double> dcol(n);
+  std::vector<int> icol(n);
+  for (int c = 0; c < ncol && !status; ++c) {
+    if (n == 0) break;
+    if (cols[c].integer) {
+      for (long r = 0; r < n; ++r) icol[r] = static_cast<int>(column_value(rows[r], c));
+      fits_write_col(f, TINT, c + 1, 1, 1, n, icol.data(), &status);
+    } else {
+      for (long r = 0; r < n; ++r) dcol[r] = column_value(rows[r], c);
+      fits_write_col(f, TDOUBLE, c + 1, 1, 1, n, dcol.data(), &status);
+    }
+  }
+  if (!status) fits_write_chksum(f, &status);
+  int cst = 0;
+  fits_close_file(f, &cst);
+  if (status || cst) {
+    std::remove(tmp.c_str());
+    throw IoError(path + ": cannot write output (" + fits_message(status ? status : cst) + ")");
+  }
+}
+
+std::string format_value(double v, bool integer) {
+  if (integer) return std::to_string(static_cast<long long>(v));
+  if (std::isnan(v)) return "nan";
+  std::ostringstream s;
+  s << std::setprecision(17) << v;
+  return s.str();
+}
+
+void write_text(const std::string& tmp, const std::string& path, const std::vector<Isophote>& rows,
+                const TableMeta& meta, bool ecsv) {
+  std::ofstream out(tmp);
+  if (!out) throw IoError(path + ": cannot create output file (folder missing or not writable)");
+  const auto& cols = table_columns();
+  const char sep = ecsv ? ' ' : ',';
+  if (ecsv) {
+    out << "# %ECSV 1.0\n# ---\n# datatype:\n";
+    for (const auto& c : cols) {
+      out << "# - {name: " << c.name;
+      const std::string u = unit_of(c, meta.bunit);
+      if (!u.empty()) out << ", unit: " << u;
+      out << ", datatype: " << (c.integer ? "int32" : "float64") << "}\n";
+    }
+    out << "# meta: !!omap\n";
+    for (const auto& m : meta.items) {
+      std::string v = m.value;
+      std::string esc;
+      for (char ch : v) esc += (ch == '\'') ? std::string("''") : std::string(1, ch);
+      out << "# - {" << m.key << ": " << (m.numeric ? v : "'" + esc + "'") << "}\n";
+    }
+    out << "# schema: astropy-2.0\n";
+  }
+  for (std::size_t i = 0; i < cols.size(); ++i) out << (i ? std::string(1, sep) : "") << cols[i].name;
+  out << '\n';
+  for (const auto& r : rows) {
+    for (std::size_t i = 0; i < cols.size(); ++i) {
+      if (i) out << sep;
+      out << format_value(column_value(r, static_cast<int>(i)), cols[i].integer);
+    }
+    out << '\n';
+  }
+  out.flush();
+  if (!out) {
+    out.close();
+    std::remove(tmp.c_str());
+    throw IoError(path + ": cannot write output (disk full or not writable)");
+  }
+}
+
+}  // namespace
+
+void write_table(const std::string& path, const std::vector<Isophote>& rows, const TableMeta& meta,
+                 TableFormat fmt) {
+  const std::string tmp = temp_name(path);
+  if (fmt == TableFormat::Fits) write_fits(tmp, path, rows, meta);
+  else write_text(tmp, path, rows, meta, fmt == TableFormat::Ecsv);
+  commit(tmp, path);
+}
+
+}  // namespace isoster::io

@@ -1,0 +1,40 @@
+// Isophote tables: FITS BINTABLE (HDU "ISOPHOTES"), ECSV or CSV. Files appear only complete: each is
+// written under a temporary name in the target folder and renamed.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "isoster/isophote.hpp"
+
+namespace isoster::io {
+
+enum class TableFormat { Fits, Ecsv, Csv };
+bool parse_format(const std::string& s, TableFormat& out);
+
+// Header keywords / metadata: (KEY, value, comment). Keys are FITS keywords (<= 8 chars).
+struct MetaItem {
+  std::string key, value, comment;
+  bool numeric = false;
+};
+
+struct TableMeta {
+  std::string bunit;  // unit of the intensity columns (input BUNIT), may be empty
+  std::vector<MetaItem> items;
+};
+
+// Column description shared by every format (name, unit kind, integer or not).
+struct ColumnDef {
+  const char* name;
+  const char* unit;  // "pix", "deg", "pix2", "" (dimensionless), "@" (image unit), "@/pix"
+  bool integer;
+};
+const std::vector<ColumnDef>& table_columns();
+double column_value(const Isophote& r, int col);  // integer columns returned exactly as double
+
+// Throws IoError (one line) when the file cannot be written; nothing is left behind then.
+void write_table(const std::string& path, const std::vector<Isophote>& rows, const TableMeta& meta,
+                 TableFormat fmt);
+
+}  // namespace isoster::io
