@@ -152,6 +152,8 @@ Outcome fit_one(const FitJob& job, const std::string& input, const std::string& 
     s << ", " << ms << " ms -> " << output;
     o.ok = true;
     o.line = s.str();
+  } catch (const io::IoError& e) {
+    o.line = e.what();  // already names the file
   } catch (const std::exception& e) {
     o.line = input + ": " + e.what();
   }
@@ -173,12 +175,6 @@ int run_fit(int argc, const char* const* argv) {
   if (!job.output.empty()) {
     outputs[0] = job.output;
   } else {
-    std::error_code ec;
-    fs::create_directories(job.output_dir, ec);
-    if (!fs::is_directory(job.output_dir)) {
-      std::cerr << "isoster fit: cannot create output folder " << job.output_dir << '\n';
-      return 1;
-    }
     std::set<std::string> seen;
     for (std::size_t i = 0; i < n; ++i) {
       outputs[i] = (fs::path(job.output_dir) / (stem_of(job.images[i]) + ".isophotes" +
@@ -187,6 +183,12 @@ int run_fit(int argc, const char* const* argv) {
         std::cerr << "isoster fit: two inputs would both write " << outputs[i] << '\n';
         return 2;
       }
+    }
+    std::error_code ec;
+    fs::create_directories(job.output_dir, ec);
+    if (!fs::is_directory(job.output_dir)) {
+      std::cerr << "isoster fit: cannot create output folder " << job.output_dir << '\n';
+      return 1;
     }
   }
   const int threads = job.threads > 0 ? job.threads : omp_get_num_procs();

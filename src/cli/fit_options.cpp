@@ -4,6 +4,8 @@
 #include <fstream>
 #include <iostream>
 
+#include "isoster/version.hpp"
+
 namespace po = boost::program_options;
 
 namespace isoster::cli {
@@ -65,6 +67,7 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
                              "Input and output");
   io.add_options()
       ("help,h", "show this help")
+      ("version", "show the version")
       ("output,o", po::value<std::string>(), "output table (one input image)")
       ("output-dir", po::value<std::string>(), "write DIR/<stem>.isophotes.<fmt> per input")
       ("format", po::value<std::string>()->default_value("fits"), "fits|ecsv|csv")
@@ -86,6 +89,10 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
     po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
     if (vm.count("help")) {
       std::cout << io << '\n' << params << '\n';
+      return false;
+    }
+    if (vm.count("version")) {
+      std::cout << "isoster " << ISOSTER_VERSION << " (" << ISOSTER_GIT_REVISION << ")\n";
       return false;
     }
     if (vm.count("config")) {

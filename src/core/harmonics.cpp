@@ -17,75 +17,90 @@ void multiple_angle(double c, double s, int n, double& cn, double& sn) {
   sn = ss;
 }
 
-FirstSecond fit_first_second(const Ring& r, bool iraf, const Walk* nofflag_walk, double* resid) {
+FirstSecond fit_first_second(const Ring& r, bool iraf) {
   FirstSecond f;
   const int n = r.npoint;
   if (n < 5 || r.ndata < 1) return f;
   const double* v = r.val;
   const double mean = r.mean;
-  const int dim = iraf ? 4 : 5;
-  const int off = iraf ? 0 : 1;  // index of A1 in the unknowns
-  double M[25] = {}, rhs[5] = {};
-  const bool reuse = iraf && nofflag_walk != nullptr && r.ndata == n;
-  if (reuse) {
-    for (int i = 0; i < 16; ++i) M[i] = nofflag_walk->m4[i];
-    // v = sum b (I - mean) = sum b I - mean * sum b
-    double sbI[4] = {};
-    for (int k = 0; k < n; ++k) {
-      const double c = r.c1[k], s = r.s1[k], y = v[k];
-      sbI[0] += s * y;
-      sbI[1] += c * y;
-      sbI[2] += 2 * s * c * y;
-      sbI[3] += (c * c - s * s) * y;
-    }
-    for (int i = 0; i < 4; ++i) rhs[i] = sbI[i] - mean * nofflag_walk->sumb[i];
+  // Sums over the valid samples of y = I - mean: b y for b = (sin, cos, sin 2, cos 2) and y^2.
+  double sy[4] = {0, 0, 0, 0}, syy = 0;
+  for (int k = 0; k < n; ++k) {
+    const double y = std::isfinite(v[k]) ? v[k] - mean : 0.0;
+    sy[0] += r.s1[k] * y;
+    sy[1] += r.c1[k] * y;
+    sy[2] += r.s2[k] * y;
+    sy[3] += r.c2[k] * y;
+    syy += y * y;
+  }
+  // Normal matrix: from the cached walk when no sample is flagged, else summed here.
+  double m4[16], sb[4];
+  if (r.walk != nullptr && r.ndata == n) {
+    for (int i = 0; i < 16; ++i) m4[i] = r.walk->m4[i];
+    for (int i = 0; i < 4; ++i) sb[i] = r.walk->sumb[i];
   } else {
+    double m[10] = {}, s4[4] = {};
     for (int k = 0; k < n; ++k) {
-      if (!std::isfinite(v[k])) continue;
-      const double c = r.c1[k], s = r.s1[k];
-      double b[5] = {1.0, 0, 0, 0, 0};
-      b[off + 0] = s;
-      b[off + 1] = c;
-      b[off + 2] = 2 * s * c;
-      b[off + 3] = c * c - s * s;
-      const double y = iraf ? v[k] - mean : v[k];
-      for (int i = 0; i < dim; ++i) {
-        rhs[i] += b[i] * y;
-        for (int j = 0; j <= i; ++j) M[i * dim + j] += b[i] * b[j];
-      }
+      const double w = std::isfinite(v[k]) ? 1.0 : 0.0;
+      const double b0 = w * r.s1[k], b1 = w * r.c1[k], b2 = w * r.s2[k], b3 = w * r.c2[k];
+      s4[0] += b0;
+      s4[1] += b1;
+      s4[2] += b2;
+      s4[3] += b3;
+      m[0] += b0 * b0;
+      m[1] += b1 * b0;
+      m[2] += b1 * b1;
+      m[3] += b2 * b0;
+      m[4] += b2 * b1;
+      m[5] += b2 * b2;
+      m[6] += b3 * b0;
+      m[7] += b3 * b1;
+      m[8] += b3 * b2;
+      m[9] += b3 * b3;
     }
-    for (int i = 0; i < dim; ++i)
-      for (int j = i + 1; j < dim; ++j) M[i * dim + j] = M[j * dim + i];
+    int t = 0;
+    for (int a = 0; a < 4; ++a)
+      for (int b = 0; b <= a; ++b, ++t) m4[a * 4 + b] = m4[b * 4 + a] = m[t];
+    for (int a = 0; a < 4; ++a) sb[a] = s4[a];
+  }
+  // IRAF: 4 terms without a constant; photutils: a constant first (spec 3.1).
+  const int dim = iraf ? 4 : 5, off = iraf ? 0 : 1;
+  double M[25], rhs[5];
+  if (!iraf) {
+    M[0] = r.ndata;
+    rhs[0] = 0.0;  // sum of y over valid samples is zero by construction
+    for (int a = 0; a < 4; ++a) M[a + 1] = M[(a + 1) * 5] = sb[a];
+  }
+  for (int a = 0; a < 4; ++a) {
+    rhs[a + off] = sy[a];
+    for (int b = 0; b < 4; ++b) M[(a + off) * dim + b + off] = m4[a * 4 + b];
   }
   double c[5], inv[5], det;
   if (!kern::spd_solve(M, rhs, dim, c, inv, &det)) return f;
   if (iraf && std::fabs(det) < 1e-10) return f;
-  // Residuals, explicitly (the one-pass form cancels catastrophically on noise-free images).
-  double ss = 0, se = 0;
-  int cnt = 0;
-  for (int k = 0; k < n; ++k) {
-    if (!std::isfinite(v[k])) {
-      resid[k] = NAN;
-      continue;
-    }
-    const double cc = r.c1[k], s = r.s1[k];
-    const double model = (iraf ? 0.0 : c[0]) + c[off] * s + c[off + 1] * cc +
-                         c[off + 2] * 2 * s * cc + c[off + 3] * (cc * cc - s * s);
-    const double e = (iraf ? v[k] - mean : v[k]) - model;
-    resid[k] = e;
-    ss += e * e;
-    se += e;
-    ++cnt;
-  }
-  f.s = cnt > 5 ? std::sqrt(ss / (cnt - 5)) : 0.0;
-  const double em = se / cnt;
-  f.sd0 = std::sqrt(std::max(0.0, ss / cnt - em * em));
+  // Residual sum of squares of the least-squares solution: sum e^2 = sum y^2 - c . rhs.
+  double ctr = 0;
+  for (int a = 0; a < dim; ++a) ctr += c[a] * rhs[a];
+  const double see = std::max(0.0, syy - ctr);
+  const int cnt = r.ndata;
+  f.s = cnt > 5 ? std::sqrt(see / (cnt - 5)) : 0.0;
+  f.sd0 = std::sqrt(see / cnt);  // residual mean is zero with a constant term (photutils)
+  f.c0 = iraf ? 0.0 : c[0];
   for (int i = 0; i < 4; ++i) {
     f.coef[i] = c[off + i];
     f.err[i] = f.s * std::sqrt(inv[off + i]);
   }
   f.ok = true;
   return f;
+}
+
+void residuals(const Ring& r, const FirstSecond& f, double* resid) {
+  for (int k = 0; k < r.npoint; ++k) {
+    const double v = r.val[k];
+    resid[k] = std::isfinite(v) ? v - r.mean - f.c0 - f.coef[0] * r.s1[k] - f.coef[1] * r.c1[k] -
+                                      f.coef[2] * r.s2[k] - f.coef[3] * r.c2[k]
+                                : NAN;
+  }
 }
 
 Harmonic fit_harmonic_sequential(const Ring& r, double* resid, int order) {

@@ -7,13 +7,16 @@ namespace isoster::detail {
 
 // First and second harmonics. iraf: 4 terms (A1, B1, A2, B2) on mean-subtracted samples; photutils: 5
 // terms with a constant. coef/err hold (A1, B1, A2, B2); s is the residual rms with N - 5 d.o.f.;
-// sd0 the population std of the residuals. Residuals e_k go to `resid` (NaN where flagged).
+// sd0 the population std of the residuals; c0 the constant relative to the mean (photutils).
 struct FirstSecond {
   bool ok = false;
   double coef[4] = {}, err[4] = {};
+  double c0 = 0;
   double s = 0, sd0 = 0;
 };
-FirstSecond fit_first_second(const Ring& r, bool iraf, const Walk* nofflag_walk, double* resid);
+FirstSecond fit_first_second(const Ring& r, bool iraf);
+// Residuals e_k of the fit (NaN where flagged), for the higher harmonics.
+void residuals(const Ring& r, const FirstSecond& f, double* resid);
 
 // Higher harmonic of order n, raw amplitudes A (sine), B (cosine) and errors.
 struct Harmonic {

@@ -24,23 +24,18 @@ struct IsophoteFitter::Pass {
 
 namespace {
 
+bool walk_based(RingMode m) { return m != RingMode::Mean && m != RingMode::Median; }
+
 double reduce_pi(double t) {
   t = std::fmod(t, kPi);
   if (t < 0) t += kPi;
   return t;
 }
 
-// Busko (1996) projections of the coefficient errors (spec 4.1).
 template <class P>
 void geometry_errors(P& p, double a) {
-  const double q = 1.0 - p.geom.eps, g = p.g, th = p.geom.theta;
-  const double emaj = std::fabs(p.fs.err[1] / g), emin = std::fabs(p.fs.err[0] * q / g);
-  p.x0e = std::hypot(emaj * std::cos(th), emin * std::sin(th));
-  p.y0e = std::hypot(emaj * std::sin(th), emin * std::cos(th));
-  p.ee = std::fabs(2 * p.fs.err[3] * q / (a * g));
-  p.pae = std::fabs(p.geom.eps) <= 1e-10
-              ? 0.0
-              : std::fabs(2 * p.fs.err[2] * q / (a * g * (1 - q * q))) * 180.0 / kPi;
+  kern::geometry_errors(p.fs.err, p.g, a, p.geom.eps, p.geom.theta, p.x0e, p.y0e, p.ee, p.pae);
+  p.pae *= 180.0 / kPi;
 }
 
 }  // namespace
@@ -61,30 +56,7 @@ int IsophoteFitter::choose(const FirstSecond& f) const {
 }
 
 void IsophoteFitter::correct(Geometry& g, int k, double amp, double grad, double a) const {
-  const double q = 1.0 - g.eps;
-  switch (k) {
-    case 0: {  // A1: move along the minor axis
-      const double t = -amp * q / grad;
-      g.x0 -= t * std::sin(g.theta);
-      g.y0 += t * std::cos(g.theta);
-      break;
-    }
-    case 1: {  // B1: move along the major axis
-      const double t = -amp / grad;
-      g.x0 += t * std::cos(g.theta);
-      g.y0 += t * std::sin(g.theta);
-      break;
-    }
-    case 2:
-      g.theta = reduce_pi(g.theta + 2 * amp * q / (a * grad * (q * q - 1)));
-      break;
-    case 3:
-      g.eps -= 2 * amp * q / (a * grad);
-      if (!iraf_) g.eps = std::min(g.eps, 0.95);
-      break;
-    default:
-      break;
-  }
+  kern::apply_correction(g.x0, g.y0, g.eps, g.theta, k, amp, grad, a, !iraf_);
 }
 
 IsoResult IsophoteFitter::fit(const IsoRequest& req, const Geometry& start, GradState& gs) {
@@ -97,7 +69,7 @@ IsoResult IsophoteFitter::fit(const IsoRequest& req, const Geometry& start, Grad
 void IsophoteFitter::gradient_iraf(Pass& p, const IsoRequest& req, GradState& gs) {
   const double a = req.a;
   const bool nn = a > 20 && std::isfinite(gs.rho_prev) && gs.rho_prev <= 0.2;
-  const Ring r1 = sampler_.sample(1, 1.1 * a, p.geom, nn ? RingMode::Nearest : req.mode);
+  const Ring r1 = sampler_.sample(1, 1.1 * a, p.geom, nn ? RingMode::NearestGrad : req.mode);
   double g = (r1.mean - p.mean) / (0.1 * a), sd = r1.sd, f = 0.1;
   int n = r1.ndata;
   if (!gs.valid) gs.g_prev = cfg_.grad_ref0;
@@ -136,6 +108,12 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
     cur = Pass{};
     cur.geom = geom;
     cur.sampling = ++sampling;
+    if (walk_based(req.mode)) {
+      // Build the main and first gradient walks together when the ellipticity changed.
+      const bool nn = a > 20 && std::isfinite(gs.rho_prev) && gs.rho_prev <= 0.2;
+      sampler_.prepare(walk_key(a, geom.eps, req.mode, true),
+                       walk_key(1.1 * a, geom.eps, nn ? RingMode::NearestGrad : req.mode, true));
+    }
     const Ring ring = sampler_.sample(0, a, geom, req.mode);
     cur.npoint = ring.npoint;
     cur.ndata = ring.ndata;
@@ -143,7 +121,7 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
     cur.rms = ring.sd;
     cur.sarea = ring.sarea;
     if (code != 4) {
-      cur.fs = fit_first_second(ring, true, sampler_.walk_of(0), resid_.data());
+      cur.fs = fit_first_second(ring, true);
       if (!cur.fs.ok) {
         gs.valid = false;
         res.code = 3;
@@ -203,9 +181,8 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
   }
   const Pass& rep = (code != 0) ? best : cur;
   if (rep.sampling != sampling) {
-    // The reported pass is an earlier one: sample it again for its residuals (same values).
-    const Ring ring = sampler_.sample(0, a, rep.geom, req.mode);
-    if (rep.fs.ok) fit_first_second(ring, true, sampler_.walk_of(0), resid_.data());
+    // The reported pass is an earlier one: sample it again (same values) for its residuals.
+    sampler_.sample(0, a, rep.geom, req.mode);
   }
   if (code != 0) {
     gs.g_prev = rep.g;
@@ -256,7 +233,7 @@ void IsophoteFitter::measure(Pass& p, double a, RingMode mode, long id) {
   p.mean = ring.mean;
   p.rms = ring.sd;
   p.sarea = ring.sarea;
-  p.fs = fit_first_second(ring, iraf_, sampler_.walk_of(0), resid_.data());
+  p.fs = fit_first_second(ring, iraf_);
   p.k = choose(p.fs);
   p.abig = (p.fs.ok && p.k >= 0) ? std::fabs(p.fs.coef[p.k]) : NAN;
 }
@@ -393,8 +370,7 @@ void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row) {
   Harmonic h[2];
   if (iraf_) {
     double* e = resid_.data();
-    if (!p.fs.ok)
-      for (int k = 0; k < ring.npoint; ++k) e[k] = ring.val[k] - ring.mean;
+    residuals(ring, p.fs.ok ? p.fs : FirstSecond{}, e);
     h[0] = fit_harmonic_sequential(ring, e, 3);
     h[1] = fit_harmonic_sequential(ring, e, 4);
   } else {

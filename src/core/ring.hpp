@@ -24,16 +24,20 @@ struct WalkKey {
   }
 };
 
-// Cached walk: r cos(phi), r sin(phi), cos(phi), sin(phi) per point, plus the no-flag normal matrix
-// of the 4-term basis (sin phi, cos phi, sin 2phi, cos 2phi) and its column sums.
+// Cached walk: r cos(phi), r sin(phi) and the harmonic basis cos/sin(phi), cos/sin(2 phi) per point,
+// plus the no-flag normal matrix of the 4-term basis (sin phi, cos phi, sin 2phi, cos 2phi) and its
+// column sums.
 struct Walk {
   WalkKey key;
   int n = 0;
-  std::vector<double> rc, rs, c1, s1;
+  std::vector<double> rc, rs, c1, s1, c2, s2;
   double m4[16] = {};
   double sumb[4] = {};
-  void build(const WalkKey& k, double step, bool linear);
 };
+
+// Builds the walks for keys k[0..count-1] (count <= 2) in one interleaved loop: each walk is a
+// sequential chain of dependent steps, so two chains side by side take about the time of one.
+void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool linear);
 
 // Bounding radii of the annulus around `a` (spec 1.1).
 void annulus(double a, double step, bool linear, bool iraf, double& a1, double& a2);
@@ -41,7 +45,13 @@ void annulus(double a, double step, bool linear, bool iraf, double& a1, double& 
 // Largest number of points a walk or sector sweep can emit at SMA `a` (buffer sizing).
 int max_points(double a);
 
-enum class RingMode { Bilinear, Nearest, Mean, Median };
+// NearestGrad: IRAF's nearest-neighbour gradient ring, which steps 2/r (spec 3.2).
+enum class RingMode { Bilinear, Nearest, NearestGrad, Mean, Median };
+
+// Key of the walk a walk-based ring of this mode follows.
+inline WalkKey walk_key(double a, double eps, RingMode m, bool iraf) {
+  return WalkKey{a, eps, m == RingMode::NearestGrad ? 2.0 : 1.0, iraf};
+}
 
 // Samples of one ring, in workspace-owned buffers.
 struct Ring {
@@ -51,6 +61,9 @@ struct Ring {
   double sarea = 0;
   const double* c1 = nullptr;  // cos/sin of each sample's polar angle
   const double* s1 = nullptr;
+  const double* c2 = nullptr;  // cos/sin of twice the angle
+  const double* s2 = nullptr;
+  const Walk* walk = nullptr;  // the cached walk, for bilinear/nearest rings
   double* val = nullptr;  // sample values, NaN when flagged
 };
 
@@ -68,6 +81,8 @@ class RingSampler {
   RingSampler(const ImageView& img, const SamplerSettings& s) : img_(img), s_(s) {}
   // Makes every buffer large enough for rings up to SMA `a` (call outside the pass loop).
   void reserve(double a);
+  // Builds, together, the walks slots 0 and 1 will need for keys k0 and k1 if not cached.
+  void prepare(const WalkKey& k0, const WalkKey& k1);
   // Samples slot `slot` (0: main ring, 1, 2: gradient rings) and computes its clipped statistics.
   Ring sample(int slot, double a, const Geometry& g, RingMode mode, bool clip = true);
   // Walk used by the last bilinear/nearest sample of `slot` (for the cached normal matrix).
@@ -87,7 +102,7 @@ class RingSampler {
   Walk walks_[3];
   const Walk* last_walk_[3] = {nullptr, nullptr, nullptr};
   Ring last_ring_[3];
-  std::vector<double> val_[3], c1_[3], s1_[3];
+  std::vector<double> val_[3], c1_[3], s1_[3], c2_[3], s2_[3];
   std::vector<float> scratch_;
   int capacity_ = 0;
   long samples_ = 0;

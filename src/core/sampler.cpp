@@ -14,9 +14,7 @@ void RingSampler::reserve(double a) {
   const int need = max_points(1.25 * a) + 1;
   if (need <= capacity_) return;
   for (int s = 0; s < 3; ++s) {
-    val_[s].resize(need);
-    c1_[s].resize(need);
-    s1_[s].resize(need);
+    for (auto* v : {&val_[s], &c1_[s], &s1_[s], &c2_[s], &s2_[s]}) v->resize(need);
   }
   capacity_ = need;
 }
@@ -37,18 +35,44 @@ double scale(double q, double phi) {
 
 }  // namespace
 
+void RingSampler::prepare(const WalkKey& k0, const WalkKey& k1) {
+  Walk* w[2];
+  WalkKey k[2];
+  int n = 0;
+  if (!(walks_[0].key == k0)) {
+    w[n] = &walks_[0];
+    k[n++] = k0;
+  }
+  if (!(walks_[1].key == k1)) {
+    w[n] = &walks_[1];
+    k[n++] = k1;
+  }
+  if (n > 0) build_walks(w, k, n, s_.step, s_.linear);
+}
+
 Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, bool clip) {
   Ring r;
   r.val = val_[slot].data();
   if (mode == RingMode::Mean || mode == RingMode::Median) {
     last_walk_[slot] = nullptr;
     sample_sectors(slot, a, g, mode == RingMode::Median, r);
+    double sum = 0;
+    int cnt = 0;
+    for (int k = 0; k < r.npoint; ++k)
+      if (std::isfinite(r.val[k])) {
+        sum += r.val[k];
+        ++cnt;
+      }
+    r.ndata = cnt;
+    r.mean = sum;
   } else {
-    const bool nearest = mode == RingMode::Nearest;
-    // IRAF's nearest-neighbour gradient ring steps 2/r; photutils' nearest mode steps 1/r.
-    const WalkKey key{a, g.eps, (nearest && s_.iraf) ? 2.0 : 1.0, s_.iraf};
+    const bool nearest = mode == RingMode::Nearest || mode == RingMode::NearestGrad;
+    const WalkKey key = walk_key(a, g.eps, mode, s_.iraf);
     Walk& w = walks_[slot];
-    if (!(w.key == key)) w.build(key, s_.step, s_.linear);
+    if (!(w.key == key)) {
+      Walk* pw = &w;
+      build_walks(&pw, &key, 1, s_.step, s_.linear);
+    }
     last_walk_[slot] = &w;
     const double ct = std::cos(g.theta), st = std::sin(g.theta);
     const double x0 = g.x0, y0 = g.y0;
@@ -70,10 +94,22 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
         out[k] = kern::bilinear_photutils(px, nx, ny, x0 + rc[k] * ct - rs[k] * st,
                                           y0 + rc[k] * st + rs[k] * ct);
     }
+    double sum = 0;
+    int cnt = 0;
+    for (int k = 0; k < n; ++k) {
+      const bool ok = std::isfinite(out[k]);
+      sum += ok ? out[k] : 0.0;
+      cnt += ok;
+    }
     r.npoint = n;
     r.c1 = w.c1.data();
     r.s1 = w.s1.data();
+    r.c2 = w.c2.data();
+    r.s2 = w.s2.data();
+    r.walk = &w;
     r.sarea = nearest ? 1.0 : 2.0;
+    r.ndata = cnt;
+    r.mean = sum;  // first moment; statistics() divides
   }
   samples_ += r.npoint;
   statistics(r, clip);
@@ -81,39 +117,41 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
   return r;
 }
 
+// On entry r.ndata and r.mean hold the count and sum of the valid samples.
 void RingSampler::statistics(Ring& r, bool clip) const {
   double* v = r.val;
   const int n = r.npoint;
-  auto moments = [&](int& cnt, double& mean, double& sd) {
-    double sum = 0;
-    cnt = 0;
-    for (int k = 0; k < n; ++k)
-      if (std::isfinite(v[k])) {
-        sum += v[k];
-        ++cnt;
-      }
-    mean = cnt > 0 ? sum / cnt : NAN;
+  auto variance = [&](int cnt, double mean) {
     double ss = 0;
-    for (int k = 0; k < n; ++k)
-      if (std::isfinite(v[k])) ss += (v[k] - mean) * (v[k] - mean);
+    for (int k = 0; k < n; ++k) {
+      const double d = std::isfinite(v[k]) ? v[k] - mean : 0.0;
+      ss += d * d;
+    }
     const int dof = s_.iraf ? cnt - 1 : cnt;
-    sd = dof > 0 ? std::sqrt(ss / dof) : NAN;
+    return dof > 0 ? std::sqrt(ss / dof) : NAN;
   };
-  int cnt;
-  double mean, sd;
-  moments(cnt, mean, sd);
+  int cnt = r.ndata;
+  double mean = cnt > 0 ? r.mean / cnt : NAN;
+  double sd = variance(cnt, mean);
   if (clip && s_.nclip > 0 && (!s_.iraf || n > 15)) {
     for (int pass = 0; pass < s_.nclip; ++pass) {
       if (!std::isfinite(sd)) break;
       const double hi = mean + s_.usclip * sd;
       const double lo = mean - (s_.iraf ? s_.lsclip : s_.usclip) * sd;
+      double sum = 0;
+      cnt = 0;
       for (int k = 0; k < n; ++k) {
         const double x = v[k];
         if (!std::isfinite(x)) continue;
-        const bool out = s_.iraf ? (x > hi || x < lo) : !(x >= lo && x < hi);
-        if (out) v[k] = NAN;
+        if (s_.iraf ? (x > hi || x < lo) : !(x >= lo && x < hi)) {
+          v[k] = NAN;
+        } else {
+          sum += x;
+          ++cnt;
+        }
       }
-      moments(cnt, mean, sd);
+      mean = cnt > 0 ? sum / cnt : NAN;
+      sd = variance(cnt, mean);
     }
   }
   r.ndata = cnt;
@@ -202,6 +240,8 @@ void RingSampler::sample_sectors(int slot, double a, const Geometry& g, bool med
   double* val = val_[slot].data();
   double* c1 = c1_[slot].data();
   double* s1 = s1_[slot].data();
+  double* c2 = c2_[slot].data();
+  double* s2 = s2_[slot].data();
   int n = 0;
   double area_sum = 0;
   const int cap = capacity_;
@@ -211,6 +251,8 @@ void RingSampler::sample_sectors(int slot, double a, const Geometry& g, bool med
     val[n] = sector_value(g, q, a1, a2, phi, phi1, phi2, median, area, fell_back);
     c1[n] = std::cos(phi);
     s1[n] = std::sin(phi);
+    c2[n] = c1[n] * c1[n] - s1[n] * s1[n];
+    s2[n] = 2 * s1[n] * c1[n];
     area_sum += fell_back ? 2.0 : area;
     ++n;
     const double sc2 = scale(q, phi2);
@@ -224,6 +266,8 @@ void RingSampler::sample_sectors(int slot, double a, const Geometry& g, bool med
   r.npoint = n;
   r.c1 = c1;
   r.s1 = s1;
+  r.c2 = c2;
+  r.s2 = s2;
   r.sarea = n > 0 ? area_sum / n : 0.0;
 }
 

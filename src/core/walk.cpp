@@ -27,56 +27,102 @@ int max_points(double a) {
   return static_cast<int>(std::ceil((kTwoPi + 0.1) * amax)) + 16;
 }
 
-void Walk::build(const WalkKey& k, double step, bool linear) {
-  key = k;
-  const int cap = max_points(k.a) + 1;
-  if (static_cast<int>(rc.size()) < cap) {
-    rc.resize(cap);
-    rs.resize(cap);
-    c1.resize(cap);
-    s1.resize(cap);
+void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool linear) {
+  kern::WalkState st[2] = {};
+  double* rc[2] = {nullptr, nullptr};
+  double* rs[2] = {nullptr, nullptr};
+  double* c1[2] = {nullptr, nullptr};
+  double* s1[2] = {nullptr, nullptr};
+  int cap[2] = {0, 0}, n[2] = {0, 0};
+  bool alive[2] = {false, false};
+  for (int i = 0; i < count; ++i) {
+    Walk& wk = *w[i];
+    wk.key = k[i];
+    const int need = max_points(k[i].a) + 1;
+    if (static_cast<int>(wk.rc.size()) < need)
+      for (auto* v : {&wk.rc, &wk.rs, &wk.c1, &wk.s1, &wk.c2, &wk.s2}) v->resize(need);
+    double a1, a2;
+    annulus(k[i].a, step, linear, k[i].iraf, a1, a2);
+    const double w0 = std::clamp(std::min(a2 - a1, 3.0) / k[i].a, 0.05, 0.2);
+    kern::walk_start(st[i], k[i].a, 1.0 - k[i].eps, w0 / 2, k[i].dstep, k[i].iraf);
+    rc[i] = wk.rc.data();
+    rs[i] = wk.rs.data();
+    c1[i] = wk.c1.data();
+    s1[i] = wk.s1.data();
+    cap[i] = static_cast<int>(wk.rc.size());
+    alive[i] = true;
   }
-  double a1, a2;
-  annulus(k.a, step, linear, k.iraf, a1, a2);
-  const double q = 1.0 - k.eps;
-  const double w0 = std::clamp(std::min(a2 - a1, 3.0) / k.a, 0.05, 0.2);
-  double phi = w0 / 2;
-  double c = std::cos(phi), s = std::sin(phi);
-  const double inv_aq = 1.0 / (k.a * q);
-  // 1/r carried instead of r: the step 1/r then needs no division on the sequential chain.
-  double inv_r = k.iraf ? 1.0 / k.a : std::sqrt(q * q * c * c + s * s) * inv_aq;
-  const double end = k.iraf ? kTwoPi : kTwoPi + 0.05;
-  int nn = 0;
-  for (;;) {
-    if (k.iraf ? !(phi < end) : !(phi <= end)) break;
-    const double r = 1.0 / inv_r;
-    rc[nn] = r * c;
-    rs[nn] = r * s;
-    c1[nn] = c;
-    s1[nn] = s;
-    ++nn;
-    const double d = std::min(k.dstep * inv_r, 0.5);
-    phi += d;
-    double cd, sd;
-    kern::small_sincos(d, cd, sd);
-    const double cn = c * cd - s * sd;
-    s = s * cd + c * sd;
-    c = cn;
-    inv_r = std::sqrt(q * q * c * c + s * s) * inv_aq;
+  // Two independent chains stepped side by side, state in locals so that it stays in registers.
+  kern::WalkState w0 = st[0], w1 = st[1];
+  int n0 = 0, n1 = 0;
+  const int cap0 = alive[0] ? cap[0] : 0, cap1 = alive[1] ? cap[1] : 0;
+  // The chain stores root; r cos, r sin follow in a vectorisable loop below (no divide here).
+  auto emit = [](const kern::WalkState& s, double* xr, double*, double* c, double* sn, int at) {
+    xr[at] = s.root;
+    c[at] = s.c;
+    sn[at] = s.s;
+  };
+  bool a0 = n0 < cap0 && kern::walk_alive(w0), a1 = n1 < cap1 && kern::walk_alive(w1);
+  while (a0 && a1) {
+    emit(w0, rc[0], rs[0], c1[0], s1[0], n0++);
+    emit(w1, rc[1], rs[1], c1[1], s1[1], n1++);
+    kern::walk_advance(w0);
+    kern::walk_advance(w1);
+    a0 = n0 < cap0 && kern::walk_alive(w0);
+    a1 = n1 < cap1 && kern::walk_alive(w1);
   }
-  n = nn;
-  // No-flag normal matrix of the basis (s1, c1, s2, c2), reused while no sample is flagged.
-  std::fill(m4, m4 + 16, 0.0);
-  std::fill(sumb, sumb + 4, 0.0);
-  for (int i = 0; i < nn; ++i) {
-    const double b[4] = {s1[i], c1[i], 2 * s1[i] * c1[i], c1[i] * c1[i] - s1[i] * s1[i]};
-    for (int r = 0; r < 4; ++r) {
-      sumb[r] += b[r];
-      for (int cc = 0; cc <= r; ++cc) m4[r * 4 + cc] += b[r] * b[cc];
+  while (a0) {
+    emit(w0, rc[0], rs[0], c1[0], s1[0], n0++);
+    kern::walk_advance(w0);
+    a0 = n0 < cap0 && kern::walk_alive(w0);
+  }
+  while (a1) {
+    emit(w1, rc[1], rs[1], c1[1], s1[1], n1++);
+    kern::walk_advance(w1);
+    a1 = n1 < cap1 && kern::walk_alive(w1);
+  }
+  n[0] = n0;
+  n[1] = n1;
+  for (int i = 0; i < count; ++i) {
+    Walk& wk = *w[i];
+    wk.n = n[i];
+    const double* c = wk.c1.data();
+    const double* s = wk.s1.data();
+    double* cc = wk.c2.data();
+    double* ss = wk.s2.data();
+    double* xr = wk.rc.data();
+    double* yr = wk.rs.data();
+    const double aq = k[i].a * (1.0 - k[i].eps);
+    for (int j = 0; j < n[i]; ++j) {
+      const double r = aq / xr[j];
+      xr[j] = r * c[j];
+      yr[j] = r * s[j];
     }
+    double m[10] = {}, sb[4] = {};
+    for (int j = 0; j < n[i]; ++j) {
+      cc[j] = c[j] * c[j] - s[j] * s[j];
+      ss[j] = 2 * s[j] * c[j];
+      const double b0 = s[j], b1 = c[j], b2 = ss[j], b3 = cc[j];
+      sb[0] += b0;
+      sb[1] += b1;
+      sb[2] += b2;
+      sb[3] += b3;
+      m[0] += b0 * b0;
+      m[1] += b1 * b0;
+      m[2] += b1 * b1;
+      m[3] += b2 * b0;
+      m[4] += b2 * b1;
+      m[5] += b2 * b2;
+      m[6] += b3 * b0;
+      m[7] += b3 * b1;
+      m[8] += b3 * b2;
+      m[9] += b3 * b3;
+    }
+    int t = 0;
+    for (int r = 0; r < 4; ++r)
+      for (int q = 0; q <= r; ++q, ++t) wk.m4[r * 4 + q] = wk.m4[q * 4 + r] = m[t];
+    for (int r = 0; r < 4; ++r) wk.sumb[r] = sb[r];
   }
-  for (int r = 0; r < 4; ++r)
-    for (int cc = r + 1; cc < 4; ++cc) m4[r * 4 + cc] = m4[cc * 4 + r];
 }
 
 }  // namespace isoster::detail

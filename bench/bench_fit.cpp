@@ -1,0 +1,55 @@
+// One full fit per iteration, single thread, on the bundled images (docs/benchmarks.md).
+// Counters: samples per fit (main and gradient rings) and ns per sample.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "io/fits_image.hpp"
+#include "isoster/fit.hpp"
+
+namespace {
+
+struct Case {
+  const char* file;
+  int plane;
+  double x0, y0;
+};
+
+void BM_FullFit(benchmark::State& state, Case c) {
+  isoster::io::PlaneRequest req;
+  req.plane = c.plane;
+  const isoster::Image img =
+      isoster::io::read_image(std::string(ISOSTER_DATA_DIR) + "/" + c.file, req);
+  isoster::FitConfig cfg;
+  cfg.x0 = c.x0;
+  cfg.y0 = c.y0;
+  cfg.sma0 = 10;
+  cfg.eps0 = 0.2;
+  cfg.pa0 = 90;
+  long samples = 0;
+  std::size_t rows = 0;
+  for (auto _ : state) {
+    const isoster::FitResult r = isoster::fit_image(img.view(), cfg);
+    samples = r.samples;
+    rows = r.rows.size();
+    benchmark::DoNotOptimize(r.rows.data());
+  }
+  state.counters["samples"] = static_cast<double>(samples);
+  state.counters["rows"] = static_cast<double>(rows);
+  state.counters["ns_per_sample"] = benchmark::Counter(
+      static_cast<double>(samples) * state.iterations() * 1e-9,
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+BENCHMARK_CAPTURE(BM_FullFit, synth_highsnr, Case{"tests/data/synth_highsnr.fits", -1, 256, 256})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_FullFit, synth, Case{"tests/data/synth.fits", -1, 256, 256})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_FullFit, ngc3610_r, Case{"examples/data/ngc3610.fits", 1, 128, 128})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_FullFit, M51, Case{"examples/data/M51.fits", -1, 256, 256})
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+
+BENCHMARK_MAIN();

@@ -1,0 +1,183 @@
+// The ellipse walk (spec 1.1-1.2): sample counts against the spec's table (verified there against
+// the IRAF tables), geometry of the points, photutils' longer walk, and the area-mode sectors.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "core/ring.hpp"
+#include "isoster/kernels.hpp"
+
+using namespace isoster::detail;
+
+namespace {
+
+int count(double a, double eps, bool iraf, double dstep = 1.0) {
+  Walk w;
+  Walk* pw = &w;
+  const WalkKey k{a, eps, dstep, iraf};
+  build_walks(&pw, &k, 1, 0.1, false);
+  return w.n;
+}
+
+TEST(Walk, IrafSampleCountsMatchTheSpecTable) {
+  const double as[] = {5, 10, 20, 50, 100, 300};
+  const double es[] = {0, 0.2, 0.5, 0.7, 0.9};
+  const int expected[6][5] = {{32, 28, 22, 17, 14},      {63, 56, 43, 31, 17},
+                              {125, 112, 86, 63, 29},    {313, 279, 215, 157, 73},
+                              {626, 558, 429, 313, 146}, {1878, 1674, 1287, 939, 437}};
+  for (int i = 0; i < 6; ++i)
+    for (int j = 0; j < 5; ++j) EXPECT_EQ(count(as[i], es[j], true), expected[i][j]) << as[i] << " " << es[j];
+  // Counts seen in the IRAF reference tables (eps 0.2 region).
+  EXPECT_EQ(count(2.18, 0.2, true), 13);
+  EXPECT_EQ(count(21.44, 0.2, true), 120);
+  EXPECT_EQ(count(309.13, 0.2, true), 1725);
+}
+
+TEST(Walk, PhotutilsWalksPastTwoPi) {
+  EXPECT_EQ(count(10, 0.2, false), 57);
+  EXPECT_EQ(count(40, 0.2, false), 225);
+}
+
+TEST(Walk, NearestGradientRingStepsTwoOverR) {
+  const int n1 = count(100, 0.2, true, 1.0), n2 = count(100, 0.2, true, 2.0);
+  EXPECT_NEAR(n2, n1 / 2.0, 2.0);
+}
+
+TEST(Walk, PointsLieOnTheEllipseAndStartAtHalfTheFirstSector) {
+  for (double eps : {0.0, 0.3, 0.8}) {
+    Walk w;
+    Walk* pw = &w;
+    const double a = 37.5, q = 1 - eps;
+    const WalkKey k{a, eps, 1.0, true};
+    build_walks(&pw, &k, 1, 0.1, false);
+    // IRAF's first point sits at r = a, angle w0 / 2 (w0 = min(a2 - a1, 3) / a clipped).
+    double a1, a2;
+    annulus(a, 0.1, false, true, a1, a2);
+    const double w0 = std::min(std::max(std::min(a2 - a1, 3.0) / a, 0.05), 0.2);
+    EXPECT_NEAR(std::atan2(w.rs[0], w.rc[0]), w0 / 2, 1e-12);
+    EXPECT_NEAR(std::hypot(w.rc[0], w.rs[0]), a, 1e-12);
+    double last = 0;
+    for (int i = 1; i < w.n; ++i) {
+      const double R = std::sqrt(w.rc[i] * w.rc[i] + w.rs[i] * w.rs[i] / (q * q));
+      ASSERT_NEAR(R, a, 1e-9 * a);
+      double phi = std::atan2(w.s1[i], w.c1[i]);
+      if (phi < 0) phi += 2 * isoster::kern::kPi;
+      ASSERT_GT(phi, last);
+      ASSERT_NEAR(w.c2[i], std::cos(2 * phi), 1e-12);
+      // Steps never exceed 1/r (nor 0.5 rad).
+      const double r_prev = std::hypot(w.rc[i - 1], w.rs[i - 1]);
+      if (i > 1) {
+        ASSERT_LE(phi - last, std::min(1 / r_prev, 0.5) + 1e-9);
+      }
+      last = phi;
+    }
+    EXPECT_LT(last, 2 * isoster::kern::kPi);
+  }
+}
+
+TEST(Walk, CachedNormalMatrixEqualsTheSumOverPoints) {
+  Walk w;
+  Walk* pw = &w;
+  const WalkKey k{15, 0.35, 1.0, true};
+  build_walks(&pw, &k, 1, 0.1, false);
+  double m00 = 0, m23 = 0;
+  for (int i = 0; i < w.n; ++i) {
+    m00 += w.s1[i] * w.s1[i];
+    m23 += w.s2[i] * w.c2[i];
+  }
+  EXPECT_NEAR(w.m4[0], m00, 1e-12);
+  EXPECT_NEAR(w.m4[2 * 4 + 3], m23, 1e-12);
+  EXPECT_NEAR(w.m4[3 * 4 + 2], m23, 1e-12);
+}
+
+TEST(Walk, PairedBuildEqualsSingleBuilds) {
+  Walk a, b, c, d;
+  Walk* p2[2] = {&a, &b};
+  const WalkKey k2[2] = {{42, 0.27, 1.0, true}, {46.2, 0.27, 2.0, true}};
+  build_walks(p2, k2, 2, 0.1, false);
+  Walk* pc = &c;
+  Walk* pd = &d;
+  build_walks(&pc, &k2[0], 1, 0.1, false);
+  build_walks(&pd, &k2[1], 1, 0.1, false);
+  ASSERT_EQ(a.n, c.n);
+  ASSERT_EQ(b.n, d.n);
+  for (int i = 0; i < a.n; ++i) ASSERT_EQ(a.rc[i], c.rc[i]);
+  for (int i = 0; i < b.n; ++i) ASSERT_EQ(b.rs[i], d.rs[i]);
+}
+
+TEST(Annulus, IrafAndPhotutilsBounds) {
+  double a1, a2;
+  annulus(10, 0.1, false, true, a1, a2);
+  EXPECT_NEAR(a1, 10 * (1 - (1 - 1 / 1.1) / 2), 1e-12);
+  EXPECT_NEAR(a2, 10.5, 1e-12);
+  annulus(10, 0.1, false, false, a1, a2);
+  EXPECT_NEAR(a1, 9.5, 1e-12);
+  annulus(10, 2, true, true, a1, a2);
+  EXPECT_NEAR(a1, 9, 1e-12);
+  EXPECT_NEAR(a2, 11, 1e-12);
+}
+
+// Area modes: a constant image gives constant samples; the sector areas cover the annulus.
+TEST(Sectors, ConstantImageAndAreaBookkeeping) {
+  isoster::Image img(200, 200, 5.0f);
+  for (auto mode : {RingMode::Mean, RingMode::Median}) {
+    RingSampler s(img.view(), SamplerSettings{true, 0.1, false, 3, 3, 0});
+    s.reserve(60);
+    const Geometry g{100, 100, 0.3, 0.4};
+    const Ring r = s.sample(0, 50, g, mode);
+    ASSERT_GT(r.npoint, 20);
+    EXPECT_EQ(r.ndata, r.npoint);
+    EXPECT_DOUBLE_EQ(r.mean, 5.0);
+    EXPECT_EQ(r.sd, 0.0);
+    double a1, a2;
+    annulus(50, 0.1, false, true, a1, a2);
+    const double full = isoster::kern::kPi * 0.7 * (a2 * a2 - a1 * a1);
+    // The sectors tile [0, 2 pi) and the last one may run past 2 pi: total within one sector.
+    EXPECT_GE(r.sarea * r.npoint, full * 0.999);
+    EXPECT_LE(r.sarea * r.npoint, full + 2 * r.sarea);
+  }
+}
+
+TEST(Sectors, MeanOfARampIsTheRampAtTheCentreOnAverage) {
+  isoster::Image img(200, 200);
+  for (int j = 0; j < 200; ++j)
+    for (int i = 0; i < 200; ++i) img.at(i, j) = static_cast<float>(0.5 * i + 0.25 * j);
+  RingSampler s(img.view(), SamplerSettings{true, 0.1, false, 3, 3, 0});
+  s.reserve(60);
+  const Geometry g{100, 100, 0.2, 0.0};
+  const Ring r = s.sample(0, 40, g, RingMode::Mean);
+  // A ramp averages to its value at the centre over a symmetric ring (up to sector discreteness).
+  EXPECT_NEAR(r.mean, 0.5 * 100 + 0.25 * 100, 0.5);
+  // Each sector value follows the ramp at the sector's centre within a pixel's worth.
+  for (int k = 0; k < r.npoint; ++k) {
+    const double x = 100 + 40 * 0.8 / std::hypot(0.8 * r.c1[k], r.s1[k]) * r.c1[k];
+    const double y = 100 + 40 * 0.8 / std::hypot(0.8 * r.c1[k], r.s1[k]) * r.s1[k];
+    EXPECT_NEAR(r.val[k], 0.5 * x + 0.25 * y, 1.5);
+  }
+}
+
+TEST(Clipping, IrafFlagsOutliersOnlyAboveFifteenPoints) {
+  isoster::Image img(100, 100, 10.0f);
+  for (int j = 0; j < 100; ++j)
+    for (int i = 0; i < 100; ++i) img.at(i, j) = static_cast<float>(10 + 0.01 * ((i * 7 + j * 3) % 5));
+  // Hot pixels on the ring at a = 20 around (50, 50).
+  img.at(70, 50) = img.at(71, 50) = img.at(70, 51) = img.at(71, 51) = 1000.0f;
+  RingSampler plain(img.view(), SamplerSettings{true, 0.1, false, 3, 3, 0});
+  RingSampler clipped(img.view(), SamplerSettings{true, 0.1, false, 3, 3, 2});
+  plain.reserve(30);
+  clipped.reserve(30);
+  const Geometry g{50, 50, 0.0, 0.0};
+  const Ring r0 = plain.sample(0, 20, g, RingMode::Bilinear);
+  const Ring r1 = clipped.sample(0, 20, g, RingMode::Bilinear);
+  EXPECT_EQ(r0.ndata, r0.npoint);
+  EXPECT_LT(r1.ndata, r1.npoint);
+  EXPECT_GT(r0.mean, 12.0);
+  EXPECT_NEAR(r1.mean, 10.02, 0.03);
+  EXPECT_LT(r1.sd, r0.sd);
+  // Rings of 15 points or fewer are never clipped in IRAF mode.
+  const Ring r2 = clipped.sample(0, 1.5, Geometry{70.5, 50.5, 0.0, 0.0}, RingMode::Bilinear);
+  EXPECT_LE(r2.npoint, 15);
+  EXPECT_EQ(r2.ndata, r2.npoint);
+}
+
+}  // namespace
