@@ -64,9 +64,11 @@ ISOSTER_HD double nearest_sample(const float* img, int nx, int ny, double x, dou
 
 // cos and sin of a small angle d (0 <= d <= 0.5) by Taylor series in Estrin form (a short
 // dependency chain, no branch): error < 1e-15 up to the 0.5 cap and far smaller for the usual
-// 1/r steps. Replaces per-sample trigonometry in the walk.
-ISOSTER_HD void small_sincos(double d, double& c, double& s) {
-  const double z = d * d, z2 = z * z, z4 = z2 * z2;
+// 1/r steps. Replaces per-sample trigonometry in the walk. T: double, or a SIMD vector of doubles
+// whose lanes are independent walks.
+template <class T>
+ISOSTER_HD void small_sincos(T d, T& c, T& s) {
+  const T z = d * d, z2 = z * z, z4 = z2 * z2;
   c = ((1.0 - 0.5 * z) + z2 * (1.0 / 24 - z * (1.0 / 720))) +
       z4 * ((1.0 / 40320 - z * (1.0 / 3628800)) + z2 * (1.0 / 479001600 - z * (1.0 / 87178291200.0)));
   s = d * (((1.0 - z * (1.0 / 6)) + z2 * (1.0 / 120 - z * (1.0 / 5040))) +
@@ -75,15 +77,17 @@ ISOSTER_HD void small_sincos(double d, double& c, double& s) {
 }
 
 // The IRAF/photutils ellipse walk (spec 1.1) as a step generator: polar angle phi advances by
-// min(dstep / r, 0.5); cos/sin of phi are carried by rotation and 1/r = sqrt(q^2 c^2 + s^2) / (a q)
-// by the polar-radius formula, so a step costs one sqrt and no trigonometric call. The state is
-// minimal (the chain of dependent steps is the cost) and the radius itself is derived afterwards.
-struct WalkState {
-  double phi, c, s, root;  // root = sqrt(q^2 cos^2 phi + sin^2 phi) = a q / r
+// min(dstep / r, 0.5); cos/sin of phi are carried by rotation and root = a q / r =
+// sqrt(q^2 cos^2 phi + sin^2 phi) by the polar-radius formula, so a step costs one sqrt and no
+// trigonometric call. The steps form a chain of dependent operations (its latency is the cost), so
+// the state is minimal and the radius itself is derived afterwards.
+struct WalkStart {
+  double phi, c, s, root;  // first point
   double kd, qq, end;      // dstep / (a q), q^2, end angle (exclusive)
 };
 
-ISOSTER_HD void walk_start(WalkState& w, double a, double q, double phi0, double dstep, bool iraf) {
+ISOSTER_HD WalkStart walk_start(double a, double q, double phi0, double dstep, bool iraf) {
+  WalkStart w;
   w.phi = phi0;
   w.c = std::cos(phi0);
   w.s = std::sin(phi0);
@@ -92,19 +96,21 @@ ISOSTER_HD void walk_start(WalkState& w, double a, double q, double phi0, double
   // IRAF: phi < 2 pi and a first radius of exactly a; photutils: phi <= 2 pi + 0.05 and r(phi0).
   w.end = iraf ? kTwoPi : std::nextafter(kTwoPi + 0.05, 10.0);
   w.root = iraf ? q : std::sqrt(w.qq * w.c * w.c + w.s * w.s);
+  return w;
 }
 
-ISOSTER_HD bool walk_alive(const WalkState& w) { return w.phi < w.end; }
-
-ISOSTER_HD void walk_advance(WalkState& w) {
-  const double d = std::fmin(w.kd * w.root, 0.5);
-  w.phi += d;
-  double cd, sd;
+// One step; vmin/vsqrt are the element-wise min and sqrt of T.
+template <class T, class Min, class Sqrt>
+ISOSTER_HD void walk_step(T& phi, T& c, T& s, T& root, const T& kd, const T& qq, Min vmin,
+                          Sqrt vsqrt) {
+  const T d = vmin(kd * root);
+  phi += d;
+  T cd, sd;
   small_sincos(d, cd, sd);
-  const double cn = w.c * cd - w.s * sd;
-  w.s = w.s * cd + w.c * sd;
-  w.c = cn;
-  w.root = std::sqrt(w.qq * w.c * w.c + w.s * w.s);
+  const T cn = c * cd - s * sd;
+  s = s * cd + c * sd;
+  c = cn;
+  root = vsqrt(qq * c * c + s * s);
 }
 
 // The one-parameter Jedrzejewski correction (spec 3.3) for coefficient k = 0..3 (A1, B1, A2, B2)

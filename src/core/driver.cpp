@@ -339,6 +339,7 @@ FitResult fit_image(const ImageView& image, const FitConfig& cfg) {
   out.x_start = x0;
   out.y_start = y0;
   const double theta = cfg.pa0_deg() * kern::kPi / 180.0;
+  out.rows.reserve(128);
   Driver d(image, cfg);
   d.run(out, Geometry{x0, y0, cfg.eps0 == 0 ? 0.05 : cfg.eps0, theta});
   return out;

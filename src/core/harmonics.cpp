@@ -6,6 +6,19 @@
 
 namespace isoster::detail {
 
+// cos/sin of n phi for n = 3, 4 from those of phi and 2 phi (as the rings store them).
+inline void angle_n(const Ring& r, int k, int n, double& cn, double& sn) {
+  if (n == 3) {
+    cn = r.c2[k] * r.c1[k] - r.s2[k] * r.s1[k];
+    sn = r.s2[k] * r.c1[k] + r.c2[k] * r.s1[k];
+  } else if (n == 4) {
+    cn = r.c2[k] * r.c2[k] - r.s2[k] * r.s2[k];
+    sn = 2 * r.s2[k] * r.c2[k];
+  } else {
+    multiple_angle(r.c1[k], r.s1[k], n, cn, sn);
+  }
+}
+
 void multiple_angle(double c, double s, int n, double& cn, double& sn) {
   double cc = c, ss = s;
   for (int k = 1; k < n; ++k) {
@@ -24,15 +37,29 @@ FirstSecond fit_first_second(const Ring& r, bool iraf) {
   const double* v = r.val;
   const double mean = r.mean;
   // Sums over the valid samples of y = I - mean: b y for b = (sin, cos, sin 2, cos 2) and y^2.
-  double sy[4] = {0, 0, 0, 0}, syy = 0;
-  for (int k = 0; k < n; ++k) {
+  // Two interleaved sets of partial sums halve the chains of dependent additions.
+  double p[2][5] = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}};
+  int k = 0;
+  for (; k + 2 <= n; k += 2)
+    for (int l = 0; l < 2; ++l) {
+      const double y = std::isfinite(v[k + l]) ? v[k + l] - mean : 0.0;
+      p[l][0] += r.s1[k + l] * y;
+      p[l][1] += r.c1[k + l] * y;
+      p[l][2] += r.s2[k + l] * y;
+      p[l][3] += r.c2[k + l] * y;
+      p[l][4] += y * y;
+    }
+  for (; k < n; ++k) {
     const double y = std::isfinite(v[k]) ? v[k] - mean : 0.0;
-    sy[0] += r.s1[k] * y;
-    sy[1] += r.c1[k] * y;
-    sy[2] += r.s2[k] * y;
-    sy[3] += r.c2[k] * y;
-    syy += y * y;
+    p[0][0] += r.s1[k] * y;
+    p[0][1] += r.c1[k] * y;
+    p[0][2] += r.s2[k] * y;
+    p[0][3] += r.c2[k] * y;
+    p[0][4] += y * y;
   }
+  double sy[4];
+  for (int i = 0; i < 4; ++i) sy[i] = p[0][i] + p[1][i];
+  const double syy = p[0][4] + p[1][4];
   // Normal matrix: from the cached walk when no sample is flagged, else summed here.
   double m4[16], sb[4];
   if (r.walk != nullptr && r.ndata == n) {
@@ -111,7 +138,7 @@ Harmonic fit_harmonic_sequential(const Ring& r, double* resid, int order) {
   for (int k = 0; k < n; ++k) {
     if (!std::isfinite(resid[k])) continue;
     double cn, sn;
-    multiple_angle(r.c1[k], r.s1[k], order, cn, sn);
+    angle_n(r, k, order, cn, sn);
     M[0] += sn * sn;
     M[1] += sn * cn;
     M[3] += cn * cn;
@@ -126,7 +153,7 @@ Harmonic fit_harmonic_sequential(const Ring& r, double* resid, int order) {
   for (int k = 0; k < n; ++k) {
     if (!std::isfinite(resid[k])) continue;
     double cn, sn;
-    multiple_angle(r.c1[k], r.s1[k], order, cn, sn);
+    angle_n(r, k, order, cn, sn);
     resid[k] -= c[0] * sn + c[1] * cn;
     ss += resid[k] * resid[k];
   }
@@ -147,7 +174,7 @@ Harmonic fit_harmonic_independent(const Ring& r, int order) {
     const double y = r.val[k];
     if (!std::isfinite(y)) continue;
     double cn, sn;
-    multiple_angle(r.c1[k], r.s1[k], order, cn, sn);
+    angle_n(r, k, order, cn, sn);
     const double b[3] = {1.0, sn, cn};
     for (int i = 0; i < 3; ++i) {
       rhs[i] += b[i] * y;
@@ -164,7 +191,7 @@ Harmonic fit_harmonic_independent(const Ring& r, int order) {
     const double y = r.val[k];
     if (!std::isfinite(y)) continue;
     double cn, sn;
-    multiple_angle(r.c1[k], r.s1[k], order, cn, sn);
+    angle_n(r, k, order, cn, sn);
     const double e = y - (c[0] + c[1] * sn + c[2] * cn);
     se += e;
     ss += e * e;

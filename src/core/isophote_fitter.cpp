@@ -61,8 +61,8 @@ void IsophoteFitter::correct(Geometry& g, int k, double amp, double grad, double
 
 IsoResult IsophoteFitter::fit(const IsoRequest& req, const Geometry& start, GradState& gs) {
   sampler_.reserve(req.a);
-  if (resid_.size() < static_cast<std::size_t>(max_points(1.25 * req.a) + 1))
-    resid_.resize(max_points(1.25 * req.a) + 1);
+  const std::size_t need = max_points(1.25 * req.a) + 1;
+  if (resid_.size() < need) resid_.resize(std::max(need, 2 * resid_.size()));
   return iraf_ ? fit_iraf(req, start, gs) : fit_photutils(req, start);
 }
 

@@ -33,6 +33,9 @@ struct Walk {
   std::vector<double> rc, rs, c1, s1, c2, s2;
   double m4[16] = {};
   double sumb[4] = {};
+  bool basis_ready = false;
+  // Fills c2, s2, m4 and sumb: only rings that are fitted need them (not the gradient rings).
+  void ensure_basis();
 };
 
 // Builds the walks for keys k[0..count-1] (count <= 2) in one interleaved loop: each walk is a

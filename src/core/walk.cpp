@@ -27,102 +27,126 @@ int max_points(double a) {
   return static_cast<int>(std::ceil((kTwoPi + 0.1) * amax)) + 16;
 }
 
+namespace {
+
+// Two walks run as the two lanes of one SIMD register: each walk is a chain of dependent steps
+// (latency-bound), so two lanes cost about as much as one. A single walk uses one lane.
+typedef double Lanes __attribute__((vector_size(16)));
+
+Lanes lanes_min_half(Lanes d) {
+  const Lanes half = {0.5, 0.5};
+  return d < half ? d : half;
+}
+
+Lanes lanes_sqrt(Lanes u) {
+#if defined(__SSE2__)
+  return __builtin_ia32_sqrtpd(u);
+#else
+  return Lanes{std::sqrt(u[0]), std::sqrt(u[1])};
+#endif
+}
+
+}  // namespace
+
 void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool linear) {
-  kern::WalkState st[2] = {};
-  double* rc[2] = {nullptr, nullptr};
-  double* rs[2] = {nullptr, nullptr};
+  kern::WalkStart st[2] = {};
+  double* root[2] = {nullptr, nullptr};
   double* c1[2] = {nullptr, nullptr};
   double* s1[2] = {nullptr, nullptr};
   int cap[2] = {0, 0}, n[2] = {0, 0};
-  bool alive[2] = {false, false};
   for (int i = 0; i < count; ++i) {
     Walk& wk = *w[i];
     wk.key = k[i];
     const int need = max_points(k[i].a) + 1;
-    if (static_cast<int>(wk.rc.size()) < need)
-      for (auto* v : {&wk.rc, &wk.rs, &wk.c1, &wk.s1, &wk.c2, &wk.s2}) v->resize(need);
+    if (static_cast<int>(wk.rc.size()) < need) {
+      // Grow geometrically: SMAs grow by a factor each isophote, buffers should not every time.
+      const std::size_t grown = std::max<std::size_t>(need, 2 * wk.rc.size());
+      for (auto* v : {&wk.rc, &wk.rs, &wk.c1, &wk.s1, &wk.c2, &wk.s2}) v->resize(grown);
+    }
     double a1, a2;
     annulus(k[i].a, step, linear, k[i].iraf, a1, a2);
     const double w0 = std::clamp(std::min(a2 - a1, 3.0) / k[i].a, 0.05, 0.2);
-    kern::walk_start(st[i], k[i].a, 1.0 - k[i].eps, w0 / 2, k[i].dstep, k[i].iraf);
-    rc[i] = wk.rc.data();
-    rs[i] = wk.rs.data();
+    st[i] = kern::walk_start(k[i].a, 1.0 - k[i].eps, w0 / 2, k[i].dstep, k[i].iraf);
+    root[i] = wk.rc.data();  // the chain stores root; r cos, r sin follow below
     c1[i] = wk.c1.data();
     s1[i] = wk.s1.data();
     cap[i] = static_cast<int>(wk.rc.size());
-    alive[i] = true;
   }
-  // Two independent chains stepped side by side, state in locals so that it stays in registers.
-  kern::WalkState w0 = st[0], w1 = st[1];
+  if (count < 2) st[1] = st[0];  // an idle lane, never stored
+  Lanes phi = {st[0].phi, st[1].phi}, c = {st[0].c, st[1].c}, s = {st[0].s, st[1].s};
+  Lanes rt = {st[0].root, st[1].root};
+  const Lanes kd = {st[0].kd, st[1].kd}, qq = {st[0].qq, st[1].qq};
+  // Lanes are addressed with constant indices so that the chain stays in registers.
+  bool alive0 = count > 0, alive1 = count > 1;
   int n0 = 0, n1 = 0;
-  const int cap0 = alive[0] ? cap[0] : 0, cap1 = alive[1] ? cap[1] : 0;
-  // The chain stores root; r cos, r sin follow in a vectorisable loop below (no divide here).
-  auto emit = [](const kern::WalkState& s, double* xr, double*, double* c, double* sn, int at) {
-    xr[at] = s.root;
-    c[at] = s.c;
-    sn[at] = s.s;
-  };
-  bool a0 = n0 < cap0 && kern::walk_alive(w0), a1 = n1 < cap1 && kern::walk_alive(w1);
-  while (a0 && a1) {
-    emit(w0, rc[0], rs[0], c1[0], s1[0], n0++);
-    emit(w1, rc[1], rs[1], c1[1], s1[1], n1++);
-    kern::walk_advance(w0);
-    kern::walk_advance(w1);
-    a0 = n0 < cap0 && kern::walk_alive(w0);
-    a1 = n1 < cap1 && kern::walk_alive(w1);
-  }
-  while (a0) {
-    emit(w0, rc[0], rs[0], c1[0], s1[0], n0++);
-    kern::walk_advance(w0);
-    a0 = n0 < cap0 && kern::walk_alive(w0);
-  }
-  while (a1) {
-    emit(w1, rc[1], rs[1], c1[1], s1[1], n1++);
-    kern::walk_advance(w1);
-    a1 = n1 < cap1 && kern::walk_alive(w1);
+  for (;;) {
+    alive0 = alive0 && phi[0] < st[0].end && n0 < cap[0];
+    alive1 = alive1 && phi[1] < st[1].end && n1 < cap[1];
+    if (!alive0 && !alive1) break;
+    if (alive0) {
+      root[0][n0] = rt[0];
+      c1[0][n0] = c[0];
+      s1[0][n0] = s[0];
+      ++n0;
+    }
+    if (alive1) {
+      root[1][n1] = rt[1];
+      c1[1][n1] = c[1];
+      s1[1][n1] = s[1];
+      ++n1;
+    }
+    kern::walk_step(phi, c, s, rt, kd, qq, lanes_min_half, lanes_sqrt);
   }
   n[0] = n0;
   n[1] = n1;
   for (int i = 0; i < count; ++i) {
     Walk& wk = *w[i];
     wk.n = n[i];
-    const double* c = wk.c1.data();
-    const double* s = wk.s1.data();
-    double* cc = wk.c2.data();
-    double* ss = wk.s2.data();
+    const double* cw = wk.c1.data();
+    const double* sw = wk.s1.data();
     double* xr = wk.rc.data();
     double* yr = wk.rs.data();
     const double aq = k[i].a * (1.0 - k[i].eps);
     for (int j = 0; j < n[i]; ++j) {
       const double r = aq / xr[j];
-      xr[j] = r * c[j];
-      yr[j] = r * s[j];
+      xr[j] = r * cw[j];
+      yr[j] = r * sw[j];
     }
-    double m[10] = {}, sb[4] = {};
-    for (int j = 0; j < n[i]; ++j) {
-      cc[j] = c[j] * c[j] - s[j] * s[j];
-      ss[j] = 2 * s[j] * c[j];
-      const double b0 = s[j], b1 = c[j], b2 = ss[j], b3 = cc[j];
-      sb[0] += b0;
-      sb[1] += b1;
-      sb[2] += b2;
-      sb[3] += b3;
-      m[0] += b0 * b0;
-      m[1] += b1 * b0;
-      m[2] += b1 * b1;
-      m[3] += b2 * b0;
-      m[4] += b2 * b1;
-      m[5] += b2 * b2;
-      m[6] += b3 * b0;
-      m[7] += b3 * b1;
-      m[8] += b3 * b2;
-      m[9] += b3 * b3;
-    }
-    int t = 0;
-    for (int r = 0; r < 4; ++r)
-      for (int q = 0; q <= r; ++q, ++t) wk.m4[r * 4 + q] = wk.m4[q * 4 + r] = m[t];
-    for (int r = 0; r < 4; ++r) wk.sumb[r] = sb[r];
+    wk.basis_ready = false;
   }
+}
+
+void Walk::ensure_basis() {
+  if (basis_ready) return;
+  const double* c = c1.data();
+  const double* s = s1.data();
+  double* cc = c2.data();
+  double* ss = s2.data();
+  double m[10] = {}, sb[4] = {};
+  for (int j = 0; j < n; ++j) {
+    cc[j] = c[j] * c[j] - s[j] * s[j];
+    ss[j] = 2 * s[j] * c[j];
+    const double b0 = s[j], b1 = c[j], b2 = ss[j], b3 = cc[j];
+    sb[0] += b0;
+    sb[1] += b1;
+    sb[2] += b2;
+    sb[3] += b3;
+    m[0] += b0 * b0;
+    m[1] += b1 * b0;
+    m[2] += b1 * b1;
+    m[3] += b2 * b0;
+    m[4] += b2 * b1;
+    m[5] += b2 * b2;
+    m[6] += b3 * b0;
+    m[7] += b3 * b1;
+    m[8] += b3 * b2;
+    m[9] += b3 * b3;
+  }
+  int t = 0;
+  for (int r = 0; r < 4; ++r)
+    for (int q = 0; q <= r; ++q, ++t) m4[r * 4 + q] = m4[q * 4 + r] = m[t];
+  for (int r = 0; r < 4; ++r) sumb[r] = sb[r];
+  basis_ready = true;
 }
 
 }  // namespace isoster::detail

@@ -26,6 +26,7 @@ Samples make(double a, double eps, F f, Flag flag) {
   Walk* pw = &s.walk;
   const WalkKey k{a, eps, 1.0, true};
   build_walks(&pw, &k, 1, 0.1, false);
+  s.walk.ensure_basis();
   const int n = s.walk.n;
   s.val.resize(n);
   double sum = 0;

@@ -50,6 +50,7 @@ TEST(Walk, PointsLieOnTheEllipseAndStartAtHalfTheFirstSector) {
     const double a = 37.5, q = 1 - eps;
     const WalkKey k{a, eps, 1.0, true};
     build_walks(&pw, &k, 1, 0.1, false);
+    w.ensure_basis();
     // IRAF's first point sits at r = a, angle w0 / 2 (w0 = min(a2 - a1, 3) / a clipped).
     double a1, a2;
     annulus(a, 0.1, false, true, a1, a2);
@@ -80,6 +81,7 @@ TEST(Walk, CachedNormalMatrixEqualsTheSumOverPoints) {
   Walk* pw = &w;
   const WalkKey k{15, 0.35, 1.0, true};
   build_walks(&pw, &k, 1, 0.1, false);
+  w.ensure_basis();
   double m00 = 0, m23 = 0;
   for (int i = 0; i < w.n; ++i) {
     m00 += w.s1[i] * w.s1[i];
