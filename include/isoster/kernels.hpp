@@ -76,14 +76,24 @@ ISOSTER_HD void small_sincos(T d, T& c, T& s) {
                  z2 * (1.0 / 6227020800.0 - z * (1.0 / 1307674368000.0))));
 }
 
+// Shorter series for steps d <= 0.04 (walks with a q >= 25 dstep): error < 2e-16.
+template <class T>
+ISOSTER_HD void small_sincos_short(T d, T& c, T& s) {
+  const T z = d * d, z2 = z * z;
+  c = (1.0 - 0.5 * z) + z2 * (1.0 / 24 - z * (1.0 / 720));
+  s = d * ((1.0 - z * (1.0 / 6)) + z2 * (1.0 / 120 - z * (1.0 / 5040)));
+}
+
 // The IRAF/photutils ellipse walk (spec 1.1) as a step generator: polar angle phi advances by
-// min(dstep / r, 0.5); cos/sin of phi are carried by rotation and root = a q / r =
-// sqrt(q^2 cos^2 phi + sin^2 phi) by the polar-radius formula, so a step costs one sqrt and no
-// trigonometric call. The steps form a chain of dependent operations (its latency is the cost), so
-// the state is minimal and the radius itself is derived afterwards.
+// d = min(dstep / r, 0.5); cos/sin of phi are carried by rotation and the unclipped step
+// dr = dstep / r = sqrt(A cos^2 phi + B sin^2 phi) (A = (dstep / a)^2, B = A / q^2) by the
+// polar-radius formula, so a step costs one sqrt and no trigonometric call. The steps form a chain
+// of dependent operations (its latency is the cost), so the state is minimal; r = dstep / dr is
+// derived afterwards.
 struct WalkStart {
-  double phi, c, s, root;  // first point
-  double kd, qq, end;      // dstep / (a q), q^2, end angle (exclusive)
+  double phi, c, s, dr;  // first point
+  double A, B, end;      // coefficients above, end angle (exclusive)
+  bool short_series;     // every step is below 0.04 rad
 };
 
 ISOSTER_HD WalkStart walk_start(double a, double q, double phi0, double dstep, bool iraf) {
@@ -91,26 +101,31 @@ ISOSTER_HD WalkStart walk_start(double a, double q, double phi0, double dstep, b
   w.phi = phi0;
   w.c = std::cos(phi0);
   w.s = std::sin(phi0);
-  w.qq = q * q;
-  w.kd = dstep / (a * q);
+  const double kd = dstep / (a * q);  // the largest step: r >= a q
+  w.A = kd * kd * q * q;
+  w.B = kd * kd;
   // IRAF: phi < 2 pi and a first radius of exactly a; photutils: phi <= 2 pi + 0.05 and r(phi0).
   w.end = iraf ? kTwoPi : std::nextafter(kTwoPi + 0.05, 10.0);
-  w.root = iraf ? q : std::sqrt(w.qq * w.c * w.c + w.s * w.s);
+  w.dr = iraf ? dstep / a : std::sqrt(w.A * w.c * w.c + w.B * w.s * w.s);
+  w.short_series = kd <= 0.04;
   return w;
 }
 
-// One step; vmin/vsqrt are the element-wise min and sqrt of T.
-template <class T, class Min, class Sqrt>
-ISOSTER_HD void walk_step(T& phi, T& c, T& s, T& root, const T& kd, const T& qq, Min vmin,
-                          Sqrt vsqrt) {
-  const T d = vmin(kd * root);
+// One step; vmin/vsqrt are the element-wise min(x, 0.5) and sqrt of T.
+template <bool Short, class T, class Min, class Sqrt>
+ISOSTER_HD void walk_step(T& phi, T& c, T& s, T& dr, const T& A, const T& B, Min vmin, Sqrt vsqrt) {
+  const T d = vmin(dr);
   phi += d;
   T cd, sd;
-  small_sincos(d, cd, sd);
+  if (Short) {
+    small_sincos_short(d, cd, sd);
+  } else {
+    small_sincos(d, cd, sd);
+  }
   const T cn = c * cd - s * sd;
   s = s * cd + c * sd;
   c = cn;
-  root = vsqrt(qq * c * c + s * s);
+  dr = vsqrt(A * c * c + B * s * s);
 }
 
 // The one-parameter Jedrzejewski correction (spec 3.3) for coefficient k = 0..3 (A1, B1, A2, B2)

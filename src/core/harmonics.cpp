@@ -67,9 +67,9 @@ FirstSecond fit_first_second(const Ring& r, bool iraf) {
     for (int i = 0; i < 4; ++i) sb[i] = r.walk->sumb[i];
   } else {
     double m[10] = {}, s4[4] = {};
-    for (int k = 0; k < n; ++k) {
-      const double w = std::isfinite(v[k]) ? 1.0 : 0.0;
-      const double b0 = w * r.s1[k], b1 = w * r.c1[k], b2 = w * r.s2[k], b3 = w * r.c2[k];
+    for (int j = 0; j < n; ++j) {
+      const double w = std::isfinite(v[j]) ? 1.0 : 0.0;
+      const double b0 = w * r.s1[j], b1 = w * r.c1[j], b2 = w * r.s2[j], b3 = w * r.c2[j];
       s4[0] += b0;
       s4[1] += b1;
       s4[2] += b2;

@@ -60,7 +60,7 @@ void RingSampler::prepare(const WalkKey& k0, const WalkKey& k1) {
 namespace {
 
 // AVX2 version of kern::bilinear_iraf over a walk, four samples at a time with gathers of the
-// float32 pixels (about twice the scalar throughput). Same formula and the same bound; returns
+// float32 pixels. Same formula and the same bound; returns
 // how many points it did (the rest go through the scalar kernel).
 int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, const double* rs,
                          int n, double x0, double y0, double ct, double st, double* out) {
@@ -82,10 +82,22 @@ int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, cons
     const __m256d fx = _mm256_sub_pd(xc, _mm256_cvtepi32_pd(i));
     const __m256d fy = _mm256_sub_pd(yc, _mm256_cvtepi32_pd(j));
     const __m128i idx = _mm_add_epi32(_mm_mullo_epi32(j, vnx), i);
-    const __m256d p00 = _mm256_cvtps_pd(_mm_i32gather_ps(px, idx, 4));
-    const __m256d p01 = _mm256_cvtps_pd(_mm_i32gather_ps(px + 1, idx, 4));
-    const __m256d p10 = _mm256_cvtps_pd(_mm_i32gather_ps(px + nx, idx, 4));
-    const __m256d p11 = _mm256_cvtps_pd(_mm_i32gather_ps(px + nx + 1, idx, 4));
+    // Each 64-bit gather fetches a horizontal pixel pair (i, i + 1) of one row: two gathers per
+    // four samples instead of four. A permute then separates left and right pixels.
+    const __m256i split = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+    const __m256d all = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+    const __m256 r0 = _mm256_permutevar8x32_ps(
+        _mm256_castpd_ps(_mm256_mask_i32gather_pd(zero, reinterpret_cast<const double*>(px), idx,
+                                                  all, 4)),
+        split);
+    const __m256 r1 = _mm256_permutevar8x32_ps(
+        _mm256_castpd_ps(_mm256_mask_i32gather_pd(
+            zero, reinterpret_cast<const double*>(px + nx), idx, all, 4)),
+        split);
+    const __m256d p00 = _mm256_cvtps_pd(_mm256_castps256_ps128(r0));
+    const __m256d p01 = _mm256_cvtps_pd(_mm256_extractf128_ps(r0, 1));
+    const __m256d p10 = _mm256_cvtps_pd(_mm256_castps256_ps128(r1));
+    const __m256d p11 = _mm256_cvtps_pd(_mm256_extractf128_ps(r1, 1));
     const __m256d top = _mm256_add_pd(p00, _mm256_mul_pd(fx, _mm256_sub_pd(p01, p00)));
     const __m256d bot = _mm256_add_pd(p10, _mm256_mul_pd(fx, _mm256_sub_pd(p11, p10)));
     const __m256d v = _mm256_add_pd(top, _mm256_mul_pd(fy, _mm256_sub_pd(bot, top)));

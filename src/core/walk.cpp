@@ -46,9 +46,53 @@ Lanes lanes_sqrt(Lanes u) {
 #endif
 }
 
+// Runs the two lanes until both walks end, storing dstep / r, cos and sin of every point. Lanes are
+// addressed with constant indices so that the chain stays in registers.
+template <bool Short>
+void run_lanes(const kern::WalkStart* st, double* const* dr_out, double* const* c_out,
+               double* const* s_out, const int* cap, int count, int* n) {
+  Lanes phi = {st[0].phi, st[1].phi}, c = {st[0].c, st[1].c}, s = {st[0].s, st[1].s};
+  Lanes dr = {st[0].dr, st[1].dr};
+  const Lanes A = {st[0].A, st[1].A}, B = {st[0].B, st[1].B};
+  bool alive0 = count > 0, alive1 = count > 1;
+  int n0 = 0, n1 = 0;
+  for (;;) {
+    alive0 = alive0 && phi[0] < st[0].end && n0 < cap[0];
+    alive1 = alive1 && phi[1] < st[1].end && n1 < cap[1];
+    if (!alive0 && !alive1) break;
+    if (alive0) {
+      dr_out[0][n0] = dr[0];
+      c_out[0][n0] = c[0];
+      s_out[0][n0] = s[0];
+      ++n0;
+    }
+    if (alive1) {
+      dr_out[1][n1] = dr[1];
+      c_out[1][n1] = c[1];
+      s_out[1][n1] = s[1];
+      ++n1;
+    }
+    kern::walk_step<Short>(phi, c, s, dr, A, B, lanes_min_half, lanes_sqrt);
+  }
+  n[0] = n0;
+  n[1] = n1;
+}
+
 }  // namespace
 
 void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool linear) {
+  if (count == 2) {
+    // Lanes share one series; walks that need different ones are built apart, so that a walk's
+    // points never depend on which walk it happened to be paired with.
+    auto is_short = [&](int i) {
+      return k[i].dstep / (k[i].a * (1.0 - k[i].eps)) <= 0.04;
+    };
+    if (is_short(0) != is_short(1)) {
+      build_walks(w, k, 1, step, linear);
+      build_walks(w + 1, k + 1, 1, step, linear);
+      return;
+    }
+  }
   kern::WalkStart st[2] = {};
   double* root[2] = {nullptr, nullptr};
   double* c1[2] = {nullptr, nullptr};
@@ -67,38 +111,16 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
     annulus(k[i].a, step, linear, k[i].iraf, a1, a2);
     const double w0 = std::clamp(std::min(a2 - a1, 3.0) / k[i].a, 0.05, 0.2);
     st[i] = kern::walk_start(k[i].a, 1.0 - k[i].eps, w0 / 2, k[i].dstep, k[i].iraf);
-    root[i] = wk.rc.data();  // the chain stores root; r cos, r sin follow below
+    root[i] = wk.rc.data();  // the chain stores dstep / r; r cos, r sin follow below
     c1[i] = wk.c1.data();
     s1[i] = wk.s1.data();
     cap[i] = static_cast<int>(wk.rc.size());
   }
   if (count < 2) st[1] = st[0];  // an idle lane, never stored
-  Lanes phi = {st[0].phi, st[1].phi}, c = {st[0].c, st[1].c}, s = {st[0].s, st[1].s};
-  Lanes rt = {st[0].root, st[1].root};
-  const Lanes kd = {st[0].kd, st[1].kd}, qq = {st[0].qq, st[1].qq};
-  // Lanes are addressed with constant indices so that the chain stays in registers.
-  bool alive0 = count > 0, alive1 = count > 1;
-  int n0 = 0, n1 = 0;
-  for (;;) {
-    alive0 = alive0 && phi[0] < st[0].end && n0 < cap[0];
-    alive1 = alive1 && phi[1] < st[1].end && n1 < cap[1];
-    if (!alive0 && !alive1) break;
-    if (alive0) {
-      root[0][n0] = rt[0];
-      c1[0][n0] = c[0];
-      s1[0][n0] = s[0];
-      ++n0;
-    }
-    if (alive1) {
-      root[1][n1] = rt[1];
-      c1[1][n1] = c[1];
-      s1[1][n1] = s[1];
-      ++n1;
-    }
-    kern::walk_step(phi, c, s, rt, kd, qq, lanes_min_half, lanes_sqrt);
-  }
-  n[0] = n0;
-  n[1] = n1;
+  if (st[0].short_series)
+    run_lanes<true>(st, root, c1, s1, cap, count, n);
+  else
+    run_lanes<false>(st, root, c1, s1, cap, count, n);
   for (int i = 0; i < count; ++i) {
     Walk& wk = *w[i];
     wk.n = n[i];
@@ -106,9 +128,9 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
     const double* sw = wk.s1.data();
     double* xr = wk.rc.data();
     double* yr = wk.rs.data();
-    const double aq = k[i].a * (1.0 - k[i].eps);
+    const double dstep = k[i].dstep;
     for (int j = 0; j < n[i]; ++j) {
-      const double r = aq / xr[j];
+      const double r = dstep / xr[j];
       xr[j] = r * cw[j];
       yr[j] = r * sw[j];
     }
