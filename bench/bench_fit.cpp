@@ -36,9 +36,9 @@ void BM_FullFit(benchmark::State& state, Case c) {
   }
   state.counters["samples"] = static_cast<double>(samples);
   state.counters["rows"] = static_cast<double>(rows);
-  state.counters["ns_per_sample"] = benchmark::Counter(
-      static_cast<double>(samples) * state.iterations() * 1e-9,
-      benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+  state.counters["ns_per_sample"] =
+      benchmark::Counter(static_cast<double>(samples) * state.iterations() * 1e-9,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
 BENCHMARK_CAPTURE(BM_FullFit, synth_highsnr, Case{"tests/data/synth_highsnr.fits", -1, 256, 256})

@@ -1,7 +1,8 @@
 # Warning and optimisation flags, applied per target through an interface library (no global flags).
 add_library(isoster_flags INTERFACE)
 target_compile_options(isoster_flags INTERFACE
-  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Wshadow>)
+  $<$<COMPILE_LANGUAGE:CXX>:-Wall -Wextra -Wpedantic -Wshadow>
+  $<$<COMPILE_LANGUAGE:C>:-Wall -Wextra>)
 if(ISOSTER_NATIVE)
   target_compile_options(isoster_flags INTERFACE $<$<COMPILE_LANGUAGE:CXX>:-march=native>)
 endif()

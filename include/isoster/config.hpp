@@ -18,7 +18,8 @@ struct FitConfig {
   Compat compat = Compat::Iraf;
   double x0 = kUnset, y0 = kUnset;  // start centre; unset: image centre, then the object locator
   double eps0 = 0.2;
-  double pa0 = kUnset;  // degrees from +x; unset: 110 (iraf, IRAF's 20 deg from +y) or 90 (photutils)
+  double pa0 =
+      kUnset;  // degrees from +x; unset: 110 (iraf, IRAF's 20 deg from +y) or 90 (photutils)
   double sma0 = 10.0;
   double minsma = 0.0;  // < 0.5 also emits the central row
   double maxsma = kUnset;
@@ -33,8 +34,9 @@ struct FitConfig {
   bool fix_center = false, fix_pa = false, fix_eps = false;
   double wander = kUnset;  // iraf only
   bool soft = false;       // iraf only
-  double olthresh = 1.0;   // object locator threshold; <= 0 disables it (always off in photutils mode)
-  bool recenter = true;    // move the start centre to the locator's position
+  double olthresh =
+      1.0;  // object locator threshold; <= 0 disables it (always off in photutils mode)
+  bool recenter = true;  // move the start centre to the locator's position
   bool keep_center_if_not_found = false;
   Integrator integrator = Integrator::Bilinear;
   double usclip = 3.0, lsclip = 3.0;  // photutils mode uses usclip symmetrically
@@ -44,7 +46,9 @@ struct FitConfig {
 
   // Resolved values of the mode-dependent defaults.
   double pa0_deg() const { return is_set(pa0) ? pa0 : (compat == Compat::Iraf ? 110.0 : 90.0); }
-  double fflag_value() const { return is_set(fflag) ? fflag : (compat == Compat::Iraf ? 0.5 : 0.3); }
+  double fflag_value() const {
+    return is_set(fflag) ? fflag : (compat == Compat::Iraf ? 0.5 : 0.3);
+  }
 };
 
 // Throws std::invalid_argument with a one-line message naming the first bad parameter.

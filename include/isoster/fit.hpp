@@ -1,5 +1,6 @@
-// Public entry points of the fitting core. Pure computation on in-memory images: no I/O, no globals;
-// safe to call concurrently from many threads on different (or the same, read-only) images.
+// Public entry points of the fitting core. Pure computation on in-memory images: no I/O, no
+// globals; safe to call concurrently from many threads on different (or the same, read-only)
+// images.
 #pragma once
 
 #include "isoster/config.hpp"

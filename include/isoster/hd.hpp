@@ -1,5 +1,5 @@
-// Host/device qualifier for the per-sample and per-isophote kernels: the same source compiles for the
-// CPU and, under nvcc, for the GPU.
+// Host/device qualifier for the per-sample and per-isophote kernels: the same source compiles for
+// the CPU and, under nvcc, for the GPU.
 #pragma once
 
 #if defined(__CUDACC__)

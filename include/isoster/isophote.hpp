@@ -22,8 +22,8 @@ struct Isophote {
   double a_big = 0, sarea = 0;
 };
 
-// Outcome of a whole-image fit. status 0: rows hold the profile (ascending SMA); otherwise `message`
-// says why there is none (e.g. no object found, first isophote impossible).
+// Outcome of a whole-image fit. status 0: rows hold the profile (ascending SMA); otherwise
+// `message` says why there is none (e.g. no object found, first isophote impossible).
 struct FitResult {
   int status = 0;
   std::string message;

@@ -25,9 +25,10 @@ ISOSTER_HD double bilinear_cell(const float* img, int nx, int i, int j, double f
   return top + fy * (bot - top);
 }
 
-// Bilinear value at (x, y) on a row-major float image whose bad pixels are NaN; NaN when the sample is
-// invalid. IRAF's bound (spec 2.1): valid iff 0 <= x < nx - 2 and 0 <= y < ny - 2. Branch-free (an
-// invalid sample reads pixel (0, 0) and is then replaced by NaN) so that loops over it vectorise.
+// Bilinear value at (x, y) on a row-major float image whose bad pixels are NaN; NaN when the sample
+// is invalid. IRAF's bound (spec 2.1): valid iff 0 <= x < nx - 2 and 0 <= y < ny - 2. Branch-free
+// (an invalid sample reads pixel (0, 0) and is then replaced by NaN) so that loops over it
+// vectorise.
 ISOSTER_HD double bilinear_iraf(const float* img, int nx, int ny, double x, double y) {
   const bool ok = x >= 0.0 && y >= 0.0 && x < nx - 2 && y < ny - 2;
   const double xc = ok ? x : 0.0, yc = ok ? y : 0.0;
@@ -36,7 +37,8 @@ ISOSTER_HD double bilinear_iraf(const float* img, int nx, int ny, double x, doub
   return ok ? v : NAN;
 }
 
-// photutils' bound: int(x) in [0, nx - 2] with truncation toward zero, so x in (-1, 0) extrapolates.
+// photutils' bound: int(x) in [0, nx - 2] with truncation toward zero, so x in (-1, 0)
+// extrapolates.
 ISOSTER_HD double bilinear_photutils(const float* img, int nx, int ny, double x, double y) {
   const bool ok = x > -1.0 && y > -1.0 && x < nx - 1 && y < ny - 1;
   const double xc = ok ? x : 0.0, yc = ok ? y : 0.0;
@@ -70,7 +72,8 @@ template <class T>
 ISOSTER_HD void small_sincos(T d, T& c, T& s) {
   const T z = d * d, z2 = z * z, z4 = z2 * z2;
   c = ((1.0 - 0.5 * z) + z2 * (1.0 / 24 - z * (1.0 / 720))) +
-      z4 * ((1.0 / 40320 - z * (1.0 / 3628800)) + z2 * (1.0 / 479001600 - z * (1.0 / 87178291200.0)));
+      z4 * ((1.0 / 40320 - z * (1.0 / 3628800)) +
+            z2 * (1.0 / 479001600 - z * (1.0 / 87178291200.0)));
   s = d * (((1.0 - z * (1.0 / 6)) + z2 * (1.0 / 120 - z * (1.0 / 5040))) +
            z4 * ((1.0 / 362880 - z * (1.0 / 39916800)) +
                  z2 * (1.0 / 6227020800.0 - z * (1.0 / 1307674368000.0))));
@@ -131,8 +134,8 @@ ISOSTER_HD void walk_step(T& phi, T& c, T& s, T& dr, const T& A, const T& B, Min
 // The one-parameter Jedrzejewski correction (spec 3.3) for coefficient k = 0..3 (A1, B1, A2, B2)
 // of amplitude amp, with gradient g at SMA a. theta is reduced into [0, pi) after a PA correction;
 // photutils caps eps at 0.95.
-ISOSTER_HD void apply_correction(double& x0, double& y0, double& eps, double& theta, int k, double amp,
-                                 double g, double a, bool photutils_cap) {
+ISOSTER_HD void apply_correction(double& x0, double& y0, double& eps, double& theta, int k,
+                                 double amp, double g, double a, bool photutils_cap) {
   const double q = 1.0 - eps;
   if (k == 0) {  // A1: move along the minor axis
     const double t = -amp * q / g;
@@ -166,8 +169,8 @@ ISOSTER_HD void geometry_errors(const double* e, double g, double a, double eps,
 }
 
 // Cholesky solve of a small symmetric positive-definite system M c = v (row-major n x n, n <= 8).
-// Also returns det(M) and the diagonal of M^-1 (for the coefficient errors). Returns false when M is
-// not positive definite.
+// Also returns det(M) and the diagonal of M^-1 (for the coefficient errors). Returns false when M
+// is not positive definite.
 ISOSTER_HD bool spd_solve(const double* M, const double* v, int n, double* c, double* inv_diag,
                           double* det) {
   double L[64];

@@ -177,8 +177,9 @@ int run_fit(int argc, const char* const* argv) {
   } else {
     std::set<std::string> seen;
     for (std::size_t i = 0; i < n; ++i) {
-      outputs[i] = (fs::path(job.output_dir) / (stem_of(job.images[i]) + ".isophotes" +
-                                                 extension(job.format))).string();
+      outputs[i] = (fs::path(job.output_dir) /
+                    (stem_of(job.images[i]) + ".isophotes" + extension(job.format)))
+                       .string();
       if (!seen.insert(outputs[i]).second) {
         std::cerr << "isoster fit: two inputs would both write " << outputs[i] << '\n';
         return 2;

@@ -1,8 +1,8 @@
+#include "isoster/config.hpp"
+
 #include <cmath>
 #include <sstream>
 #include <stdexcept>
-
-#include "isoster/config.hpp"
 
 namespace isoster {
 
@@ -63,18 +63,26 @@ const char* to_string(Integrator i) {
 }
 
 bool parse_compat(const std::string& s, Compat& out) {
-  if (s == "iraf") out = Compat::Iraf;
-  else if (s == "photutils") out = Compat::Photutils;
-  else return false;
+  if (s == "iraf")
+    out = Compat::Iraf;
+  else if (s == "photutils")
+    out = Compat::Photutils;
+  else
+    return false;
   return true;
 }
 
 bool parse_integrator(const std::string& s, Integrator& out) {
-  if (s == "bilinear") out = Integrator::Bilinear;
-  else if (s == "nearest") out = Integrator::Nearest;
-  else if (s == "mean") out = Integrator::Mean;
-  else if (s == "median") out = Integrator::Median;
-  else return false;
+  if (s == "bilinear")
+    out = Integrator::Bilinear;
+  else if (s == "nearest")
+    out = Integrator::Nearest;
+  else if (s == "mean")
+    out = Integrator::Mean;
+  else if (s == "median")
+    out = Integrator::Median;
+  else
+    return false;
   return true;
 }
 

@@ -114,8 +114,10 @@ void Driver::emit(FitResult& out, const IsoResult& r) {
 }
 
 void Driver::run(FitResult& out, Geometry start) {
-  if (iraf_) run_iraf(out, start);
-  else run_photutils(out, start);
+  if (iraf_)
+    run_iraf(out, start);
+  else
+    run_photutils(out, start);
   if (out.status == 0) {
     if (cfg_.minsma < 0.5 && !out.rows.empty()) central_row(out);
     std::stable_sort(out.rows.begin(), out.rows.end(),
@@ -229,8 +231,10 @@ void Driver::run_photutils(FitResult& out, Geometry geom) {
     last = r.geom;
     const std::size_t n = codes.size();
     if (n > 2 && ((codes[n - 1] == 5 && codes[n - 2] == 5) || codes[n - 1] == 1)) {
-      if (is_set(cfg_.maxsma) && cfg_.maxsma > a) noiter = true;
-      else break;
+      if (is_set(cfg_.maxsma) && cfg_.maxsma > a)
+        noiter = true;
+      else
+        break;
     }
   }
   last = g1;
@@ -259,8 +263,9 @@ void Driver::run_photutils(FitResult& out, Geometry geom) {
 }
 
 void Driver::central_row(FitResult& out) {
-  const auto inner = std::min_element(out.rows.begin(), out.rows.end(),
-                                      [](const Isophote& a, const Isophote& b) { return a.sma < b.sma; });
+  const auto inner =
+      std::min_element(out.rows.begin(), out.rows.end(),
+                       [](const Isophote& a, const Isophote& b) { return a.sma < b.sma; });
   const Isophote in = *inner;
   Isophote c;
   const double nan = NAN;
@@ -273,13 +278,15 @@ void Driver::central_row(FitResult& out) {
   c.x0 = in.x0;
   c.y0 = in.y0;
   if (iraf_) {
-    const long i = static_cast<long>(std::floor(in.x0 + 0.5)), j = static_cast<long>(std::floor(in.y0 + 0.5));
+    const long i = static_cast<long>(std::floor(in.x0 + 0.5)),
+               j = static_cast<long>(std::floor(in.y0 + 0.5));
     const bool inside = i >= 0 && j >= 0 && i < img_.nx && j < img_.ny;
     c.intens = inside ? img_.at(static_cast<int>(i), static_cast<int>(j)) : nan;
     c.grad = (in.intens - c.intens) / in.sma;
     c.niter = c.stop = kNullInt;
   } else {
-    // photutils: bilinear value at the centre of the last stored isophote, zero gradient and errors.
+    // photutils: bilinear value at the centre of the last stored isophote, zero gradient and
+    // errors.
     const Isophote& last = out.rows.back();
     c.x0 = last.x0;
     c.y0 = last.y0;
@@ -311,7 +318,8 @@ FitResult fit_image(const ImageView& image, const FitConfig& cfg) {
   }
   if (!is_set(cfg.maxsma) && cfg.sma0 > std::max(image.nx, image.ny)) {
     std::ostringstream m;
-    m << "sma0 (" << cfg.sma0 << ") is larger than the image (" << image.nx << "x" << image.ny << ")";
+    m << "sma0 (" << cfg.sma0 << ") is larger than the image (" << image.nx << "x" << image.ny
+      << ")";
     throw std::invalid_argument(m.str());
   }
   if (count_valid(image) == 0) {

@@ -1,6 +1,7 @@
 // Internal: enclosed fluxes (spec 4.5) from per-row block prefix sums: each isophote costs O(rows)
 // instead of a pixel loop over its whole area, and building the sums costs one vectorisable pass
-// over the image (prefix sums over 8-pixel blocks, not over pixels, keep the dependent chain short).
+// over the image (prefix sums over 8-pixel blocks, not over pixels, keep the dependent chain
+// short).
 #pragma once
 
 #include <cstdint>
@@ -27,8 +28,8 @@ class FluxIntegrator {
 
   static constexpr int kBlock = 8;
   ImageView img_;
-  long nb_ = 0;                     // blocks per row (+1 for the prefix)
-  std::vector<double> sum_;         // per row: prefix sums over blocks of valid values
+  long nb_ = 0;                    // blocks per row (+1 for the prefix)
+  std::vector<double> sum_;        // per row: prefix sums over blocks of valid values
   std::vector<std::int32_t> cnt_;  // per row: prefix counts over blocks of valid pixels
 };
 

@@ -5,8 +5,8 @@
 
 namespace isoster::detail {
 
-// First and second harmonics. iraf: 4 terms (A1, B1, A2, B2) on mean-subtracted samples; photutils: 5
-// terms with a constant. coef/err hold (A1, B1, A2, B2); s is the residual rms with N - 5 d.o.f.;
+// First and second harmonics. iraf: 4 terms (A1, B1, A2, B2) on mean-subtracted samples; photutils:
+// 5 terms with a constant. coef/err hold (A1, B1, A2, B2); s is the residual rms with N - 5 d.o.f.;
 // sd0 the population std of the residuals; c0 the constant relative to the mean (photutils).
 struct FirstSecond {
   bool ok = false;

@@ -1,7 +1,7 @@
+#include "isoster/image.hpp"
+
 #include <cmath>
 #include <limits>
-
-#include "isoster/image.hpp"
 
 namespace isoster {
 

@@ -1,7 +1,7 @@
-// Internal: sampling one ellipse ("ring") of the image. A ring is sampled either along a cached walk
-// (bilinear and nearest modes; the walk depends on (a, eps) only) or by elliptical-annulus sectors
-// (mean and median modes). The result is an SoA buffer of sample values (NaN = flagged) and the
-// cos/sin of each sample's polar angle for the harmonic fits.
+// Internal: sampling one ellipse ("ring") of the image. A ring is sampled either along a cached
+// walk (bilinear and nearest modes; the walk depends on (a, eps) only) or by elliptical-annulus
+// sectors (mean and median modes). The result is an SoA buffer of sample values (NaN = flagged) and
+// the cos/sin of each sample's polar angle for the harmonic fits.
 #pragma once
 
 #include <vector>
@@ -24,9 +24,9 @@ struct WalkKey {
   }
 };
 
-// Cached walk: r cos(phi), r sin(phi) and the harmonic basis cos/sin(phi), cos/sin(2 phi) per point,
-// plus the no-flag normal matrix of the 4-term basis (sin phi, cos phi, sin 2phi, cos 2phi) and its
-// column sums.
+// Cached walk: r cos(phi), r sin(phi) and the harmonic basis cos/sin(phi), cos/sin(2 phi) per
+// point, plus the no-flag normal matrix of the 4-term basis (sin phi, cos phi, sin 2phi, cos 2phi)
+// and its column sums.
 struct Walk {
   WalkKey key;
   int n = 0;
@@ -67,7 +67,7 @@ struct Ring {
   const double* c2 = nullptr;  // cos/sin of twice the angle
   const double* s2 = nullptr;
   const Walk* walk = nullptr;  // the cached walk, for bilinear/nearest rings
-  double* val = nullptr;  // sample values, NaN when flagged
+  double* val = nullptr;       // sample values, NaN when flagged
 };
 
 struct SamplerSettings {

@@ -62,8 +62,8 @@ namespace {
 // AVX2 version of kern::bilinear_iraf over a walk, four samples at a time with gathers of the
 // float32 pixels. Same formula and the same bound; returns
 // how many points it did (the rest go through the scalar kernel).
-int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, const double* rs,
-                         int n, double x0, double y0, double ct, double st, double* out) {
+int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, const double* rs, int n,
+                         double x0, double y0, double ct, double st, double* out) {
   const __m256d vx0 = _mm256_set1_pd(x0), vy0 = _mm256_set1_pd(y0);
   const __m256d vct = _mm256_set1_pd(ct), vst = _mm256_set1_pd(st);
   const __m256d xmax = _mm256_set1_pd(nx - 2), ymax = _mm256_set1_pd(ny - 2);
@@ -72,8 +72,10 @@ int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, cons
   int k = 0;
   for (; k + 4 <= n; k += 4) {
     const __m256d a = _mm256_loadu_pd(rc + k), b = _mm256_loadu_pd(rs + k);
-    const __m256d x = _mm256_sub_pd(_mm256_add_pd(vx0, _mm256_mul_pd(a, vct)), _mm256_mul_pd(b, vst));
-    const __m256d y = _mm256_add_pd(_mm256_add_pd(vy0, _mm256_mul_pd(a, vst)), _mm256_mul_pd(b, vct));
+    const __m256d x =
+        _mm256_sub_pd(_mm256_add_pd(vx0, _mm256_mul_pd(a, vct)), _mm256_mul_pd(b, vst));
+    const __m256d y =
+        _mm256_add_pd(_mm256_add_pd(vy0, _mm256_mul_pd(a, vst)), _mm256_mul_pd(b, vct));
     const __m256d ok = _mm256_and_pd(
         _mm256_and_pd(_mm256_cmp_pd(x, zero, _CMP_GE_OQ), _mm256_cmp_pd(y, zero, _CMP_GE_OQ)),
         _mm256_and_pd(_mm256_cmp_pd(x, xmax, _CMP_LT_OQ), _mm256_cmp_pd(y, ymax, _CMP_LT_OQ)));
@@ -86,14 +88,14 @@ int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, cons
     // four samples instead of four. A permute then separates left and right pixels.
     const __m256i split = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
     const __m256d all = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
-    const __m256 r0 = _mm256_permutevar8x32_ps(
-        _mm256_castpd_ps(_mm256_mask_i32gather_pd(zero, reinterpret_cast<const double*>(px), idx,
-                                                  all, 4)),
-        split);
-    const __m256 r1 = _mm256_permutevar8x32_ps(
-        _mm256_castpd_ps(_mm256_mask_i32gather_pd(
-            zero, reinterpret_cast<const double*>(px + nx), idx, all, 4)),
-        split);
+    const __m256 r0 =
+        _mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_mask_i32gather_pd(
+                                     zero, reinterpret_cast<const double*>(px), idx, all, 4)),
+                                 split);
+    const __m256 r1 =
+        _mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_mask_i32gather_pd(
+                                     zero, reinterpret_cast<const double*>(px + nx), idx, all, 4)),
+                                 split);
     const __m256d p00 = _mm256_cvtps_pd(_mm256_castps256_ps128(r0));
     const __m256d p01 = _mm256_cvtps_pd(_mm256_extractf128_ps(r0, 1));
     const __m256d p10 = _mm256_cvtps_pd(_mm256_castps256_ps128(r1));
@@ -250,8 +252,7 @@ double RingSampler::sector_value(const Geometry& g, double q, double a1, double 
   const double c1 = std::cos(phi1), s1 = std::sin(phi1), c2 = std::cos(phi2), s2 = std::sin(phi2);
   const double sc1 = scale(q, phi1), sc2 = scale(q, phi2);
   const double r1 = a1 * sc1, r2 = a2 * sc1, r3 = a2 * sc2, r4 = a1 * sc2;
-  area = 0.5 * q * (a2 * a2 - a1 * a1) *
-         (eccentric_anomaly(phi2, q) - eccentric_anomaly(phi1, q));
+  area = 0.5 * q * (a2 * a2 - a1 * a1) * (eccentric_anomaly(phi2, q) - eccentric_anomaly(phi1, q));
   // Vertex bounding box, widened by one pixel, must be inside the image.
   const double vx[4] = {r1 * c1, r2 * c1, r3 * c2, r4 * c2};
   const double vy[4] = {r1 * s1, r2 * s1, r3 * s2, r4 * s2};

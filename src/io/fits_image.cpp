@@ -38,7 +38,8 @@ FitsPtr open_image(const std::string& path, const PlaneRequest& req, int& hdu0) 
       int st = 0;
       fits_close_file(f, &st);
     }
-    if (status == FILE_NOT_OPENED) throw IoError(path + ": cannot open file (missing or unreadable)");
+    if (status == FILE_NOT_OPENED)
+      throw IoError(path + ": cannot open file (missing or unreadable)");
     if (status == URL_PARSE_ERROR || status == BAD_HDU_NUM || status == END_OF_FILE)
       throw IoError(path + ": no such HDU or not a valid FITS file (" + fits_message(status) + ")");
     throw IoError(path + ": not a readable FITS file (" + fits_message(status) + ")");
@@ -48,7 +49,8 @@ FitsPtr open_image(const std::string& path, const PlaneRequest& req, int& hdu0) 
     int type = 0;
     fits_movabs_hdu(f, req.hdu + 1, &type, &status);
     if (status) throw IoError(path + ": has no HDU " + std::to_string(req.hdu));
-    if (type != IMAGE_HDU) throw IoError(path + ": HDU " + std::to_string(req.hdu) + " is not an image");
+    if (type != IMAGE_HDU)
+      throw IoError(path + ": HDU " + std::to_string(req.hdu) + " is not an image");
   }
   int num = 0;
   fits_get_hdu_num(f, &num);
@@ -73,13 +75,15 @@ Image read_image(const std::string& path, const PlaneRequest& req, ImageInfo* in
   for (int k = 0; k < std::min(naxis, 9); ++k)
     if (naxes[k] <= 0) throw IoError(where + ": the image is empty (an axis has length 0)");
   for (int k = 3; k < std::min(naxis, 9); ++k)
-    if (naxes[k] != 1) throw IoError(where + ": images of more than 3 dimensions are not supported");
+    if (naxes[k] != 1)
+      throw IoError(where + ": images of more than 3 dimensions are not supported");
   const long nz = naxis >= 3 ? naxes[2] : 1;
   const int plane = req.plane < 0 ? 0 : req.plane;
   if (plane >= nz)
     throw IoError(where + ": plane " + std::to_string(plane) + " requested but the image has " +
                   std::to_string(nz) + (nz == 1 ? " plane" : " planes"));
-  if (naxes[0] > std::numeric_limits<int>::max() / 2 || naxes[1] > std::numeric_limits<int>::max() / 2)
+  if (naxes[0] > std::numeric_limits<int>::max() / 2 ||
+      naxes[1] > std::numeric_limits<int>::max() / 2)
     throw IoError(where + ": image too large");
   Image img(static_cast<int>(naxes[0]), static_cast<int>(naxes[1]));
   long fpixel[9] = {1, 1, plane + 1, 1, 1, 1, 1, 1, 1};

@@ -23,10 +23,10 @@ struct PlaneRequest {
 };
 
 struct ImageInfo {
-  int hdu = 0;      // 0-based HDU actually read
-  int plane = 0;    // 0-based plane read (0 for 2-D images)
+  int hdu = 0;    // 0-based HDU actually read
+  int plane = 0;  // 0-based plane read (0 for 2-D images)
   int naxis = 0;
-  long nz = 1;      // planes in the HDU
+  long nz = 1;        // planes in the HDU
   std::string bunit;  // BUNIT keyword, if any
   std::string band;   // BANDk keyword of the plane read, if any
 };

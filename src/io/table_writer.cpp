@@ -16,37 +16,69 @@
 namespace isoster::io {
 
 bool parse_format(const std::string& s, TableFormat& out) {
-  if (s == "fits") out = TableFormat::Fits;
-  else if (s == "ecsv") out = TableFormat::Ecsv;
-  else if (s == "csv") out = TableFormat::Csv;
-  else return false;
+  if (s == "fits")
+    out = TableFormat::Fits;
+  else if (s == "ecsv")
+    out = TableFormat::Ecsv;
+  else if (s == "csv")
+    out = TableFormat::Csv;
+  else
+    return false;
   return true;
 }
 
 const std::vector<ColumnDef>& table_columns() {
   static const std::vector<ColumnDef> cols = {
-      {"SMA", "pix", false},       {"INTENS", "@", false},     {"INT_ERR", "@", false},
-      {"PIX_VAR", "@", false},     {"RMS", "@", false},        {"ELLIP", "", false},
-      {"ELLIP_ERR", "", false},    {"PA", "deg", false},       {"PA_ERR", "deg", false},
-      {"X0", "pix", false},        {"X0_ERR", "pix", false},   {"Y0", "pix", false},
-      {"Y0_ERR", "pix", false},    {"GRAD", "@/pix", false},   {"GRAD_ERR", "@/pix", false},
-      {"GRAD_R_ERR", "", false},   {"TFLUX_E", "@", false},    {"TFLUX_C", "@", false},
-      {"NPIX_E", "", true},        {"NPIX_C", "", true},       {"A3", "", false},
-      {"A3_ERR", "", false},       {"B3", "", false},          {"B3_ERR", "", false},
-      {"A4", "", false},           {"A4_ERR", "", false},      {"B4", "", false},
-      {"B4_ERR", "", false},       {"NDATA", "", true},        {"NFLAG", "", true},
-      {"NITER", "", true},         {"STOP", "", true},         {"A_BIG", "@", false},
+      {"SMA", "pix", false},     {"INTENS", "@", false},   {"INT_ERR", "@", false},
+      {"PIX_VAR", "@", false},   {"RMS", "@", false},      {"ELLIP", "", false},
+      {"ELLIP_ERR", "", false},  {"PA", "deg", false},     {"PA_ERR", "deg", false},
+      {"X0", "pix", false},      {"X0_ERR", "pix", false}, {"Y0", "pix", false},
+      {"Y0_ERR", "pix", false},  {"GRAD", "@/pix", false}, {"GRAD_ERR", "@/pix", false},
+      {"GRAD_R_ERR", "", false}, {"TFLUX_E", "@", false},  {"TFLUX_C", "@", false},
+      {"NPIX_E", "", true},      {"NPIX_C", "", true},     {"A3", "", false},
+      {"A3_ERR", "", false},     {"B3", "", false},        {"B3_ERR", "", false},
+      {"A4", "", false},         {"A4_ERR", "", false},    {"B4", "", false},
+      {"B4_ERR", "", false},     {"NDATA", "", true},      {"NFLAG", "", true},
+      {"NITER", "", true},       {"STOP", "", true},       {"A_BIG", "@", false},
       {"SAREA", "pix2", false}};
   return cols;
 }
 
 double column_value(const Isophote& r, int col) {
-  const double v[] = {r.sma,   r.intens, r.int_err, r.pix_var,  r.rms,     r.ellip,   r.ellip_err,
-                      r.pa,    r.pa_err, r.x0,      r.x0_err,   r.y0,      r.y0_err,  r.grad,
-                      r.grad_err, r.grad_r_err, r.tflux_e, r.tflux_c, double(r.npix_e),
-                      double(r.npix_c), r.a3, r.a3_err, r.b3, r.b3_err, r.a4, r.a4_err, r.b4,
-                      r.b4_err, double(r.ndata), double(r.nflag), double(r.niter), double(r.stop),
-                      r.a_big, r.sarea};
+  const double v[] = {r.sma,
+                      r.intens,
+                      r.int_err,
+                      r.pix_var,
+                      r.rms,
+                      r.ellip,
+                      r.ellip_err,
+                      r.pa,
+                      r.pa_err,
+                      r.x0,
+                      r.x0_err,
+                      r.y0,
+                      r.y0_err,
+                      r.grad,
+                      r.grad_err,
+                      r.grad_r_err,
+                      r.tflux_e,
+                      r.tflux_c,
+                      double(r.npix_e),
+                      double(r.npix_c),
+                      r.a3,
+                      r.a3_err,
+                      r.b3,
+                      r.b3_err,
+                      r.a4,
+                      r.a4_err,
+                      r.b4,
+                      r.b4_err,
+                      double(r.ndata),
+                      double(r.nflag),
+                      double(r.niter),
+                      double(r.stop),
+                      r.a_big,
+                      r.sarea};
   return v[col];
 }
 
@@ -100,7 +132,8 @@ void write_fits(const std::string& tmp, const std::string& path, const std::vect
   fits_create_file(&f, create.c_str(), &status);
   if (status) throw IoError(path + ": cannot create output file (" + fits_message(status) + ")");
   char extname[] = "ISOPHOTES";
-  fits_create_tbl(f, BINARY_TBL, 0, ncol, ttype.data(), tform.data(), tunit.data(), extname, &status);
+  fits_create_tbl(f, BINARY_TBL, 0, ncol, ttype.data(), tform.data(), tunit.data(), extname,
+                  &status);
   for (int i = 0; i < ncol && !status; ++i) {
     if (!cols[i].integer) continue;
     const std::string key = "TNULL" + std::to_string(i + 1);
@@ -173,7 +206,8 @@ void write_text(const std::string& tmp, const std::string& path, const std::vect
     }
     out << "# schema: astropy-2.0\n";
   }
-  for (std::size_t i = 0; i < cols.size(); ++i) out << (i ? std::string(1, sep) : "") << cols[i].name;
+  for (std::size_t i = 0; i < cols.size(); ++i)
+    out << (i ? std::string(1, sep) : "") << cols[i].name;
   out << '\n';
   for (const auto& r : rows) {
     for (std::size_t i = 0; i < cols.size(); ++i) {
@@ -195,8 +229,10 @@ void write_text(const std::string& tmp, const std::string& path, const std::vect
 void write_table(const std::string& path, const std::vector<Isophote>& rows, const TableMeta& meta,
                  TableFormat fmt) {
   const std::string tmp = temp_name(path);
-  if (fmt == TableFormat::Fits) write_fits(tmp, path, rows, meta);
-  else write_text(tmp, path, rows, meta, fmt == TableFormat::Ecsv);
+  if (fmt == TableFormat::Fits)
+    write_fits(tmp, path, rows, meta);
+  else
+    write_text(tmp, path, rows, meta, fmt == TableFormat::Ecsv);
   commit(tmp, path);
 }
 

@@ -1,5 +1,5 @@
-// Isophote tables: FITS BINTABLE (HDU "ISOPHOTES"), ECSV or CSV. Files appear only complete: each is
-// written under a temporary name in the target folder and renamed.
+// Isophote tables: FITS BINTABLE (HDU "ISOPHOTES"), ECSV or CSV. Files appear only complete: each
+// is written under a temporary name in the target folder and renamed.
 #pragma once
 
 #include <string>

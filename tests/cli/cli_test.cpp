@@ -184,6 +184,13 @@ TEST_F(CliTest, MissingInputExits1) {
                  {"missing.fits", "cannot open"});
 }
 
+// A remote URL fails like a missing file, whether CFITSIO has its https driver (dynamic build: a
+// refused loopback connection) or not (ISOSTER_STATIC_TOOL: stubs).
+TEST_F(CliTest, RemoteUrlExits1) {
+  expect_failure({"fit", "https://127.0.0.1:1/galaxy.fits", "-o", path("out.fits")}, 1,
+                 {"https://127.0.0.1:1/galaxy.fits"});
+}
+
 TEST_F(CliTest, TextFileIsNotFitsExits1) {
   std::ofstream(path("notes.fits")) << "this is not a FITS file\njust some text\n";
   expect_failure({"fit", path("notes.fits"), "-o", path("out.fits")}, 1, {"notes.fits", "FITS"});

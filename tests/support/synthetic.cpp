@@ -41,8 +41,8 @@ Image make_sersic(const SersicSpec& s) {
   }
   const int ic = static_cast<int>(std::lround(s.x0)), jc = static_cast<int>(std::lround(s.y0));
   if (ic == s.x0 && jc == s.y0 && os == 1 && ic > 0 && jc > 0 && ic < s.nx - 1 && jc < s.ny - 1)
-    img.at(ic, jc) = 0.25f * (img.at(ic - 1, jc) + img.at(ic + 1, jc) + img.at(ic, jc - 1) +
-                              img.at(ic, jc + 1));
+    img.at(ic, jc) =
+        0.25f * (img.at(ic - 1, jc) + img.at(ic + 1, jc) + img.at(ic, jc - 1) + img.at(ic, jc + 1));
   if (s.noise > 0) {
     std::mt19937_64 rng(s.seed);
     std::normal_distribution<double> g(0.0, s.noise);

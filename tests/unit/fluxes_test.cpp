@@ -1,11 +1,11 @@
 // Enclosed fluxes (spec 4.5): the block-prefix integrator equals a direct pixel loop with the same
 // membership rule, including bad pixels, clipped edges and fractional centres.
+#include "core/fluxes.hpp"
+
 #include <gtest/gtest.h>
 
 #include <cmath>
 #include <random>
-
-#include "core/fluxes.hpp"
 
 using namespace isoster::detail;
 
@@ -22,7 +22,7 @@ TEST(Fluxes, EqualsDirectPixelSums) {
   struct Case {
     double a, cx, cy, eps, theta;
   };
-  const Case cases[] = {{0.5, 60, 50, 0.2, 0.3},  {7.3, 60, 50, 0.0, 0.0},
+  const Case cases[] = {{0.5, 60, 50, 0.2, 0.3},    {7.3, 60, 50, 0.0, 0.0},
                         {20, 60.4, 49.7, 0.6, 2.1}, {55, 10, 90, 0.3, 1.0},
                         {90, 68, 50, 0.8, 0.7},     {300, 68, 50, 0.1, 0.0}};
   for (const Case& c : cases) {

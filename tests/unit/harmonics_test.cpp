@@ -1,13 +1,13 @@
 // Harmonic fits (spec 3.1, 4.4): exact recovery of injected harmonics on the walk's uneven angles,
 // agreement with an Eigen least-squares solve (values and errors), flagged samples, failures.
+#include "core/harmonics.hpp"
+
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
 #include <cmath>
 #include <random>
 #include <vector>
-
-#include "core/harmonics.hpp"
 
 using namespace isoster::detail;
 

@@ -1,5 +1,7 @@
 // Per-sample kernels: interpolation bounds and values, the walk's sin/cos series, the small SPD
 // solver (checked against Eigen), corrections and error projections.
+#include "isoster/kernels.hpp"
+
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
@@ -7,8 +9,6 @@
 #include <limits>
 #include <random>
 #include <vector>
-
-#include "isoster/kernels.hpp"
 
 namespace k = isoster::kern;
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -10,6 +11,7 @@
 #include <random>
 #include <string>
 #include <vector>
+
 #include "isoster/config.hpp"
 #include "isoster/fit.hpp"
 #include "isoster/image.hpp"
@@ -18,14 +20,13 @@
 
 namespace isoster::sersic_test {
 
-
 using isoster::FitConfig;
 using isoster::FitResult;
 using isoster::Image;
 using isoster::Isophote;
 using isoster::testing::make_sersic;
-using isoster::testing::SersicSpec;
 using isoster::testing::sersic_intensity;
+using isoster::testing::SersicSpec;
 
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kX0 = 120, kY0 = 133;  // true centre: an integer pixel, off the image centre

@@ -17,14 +17,15 @@ struct Star {
 // Elliptical radii about the galaxy's geometry: ~15, 20, 30, 54, 64 px.
 constexpr Star kStars[5] = {{14, 5}, {-7, 21}, {-30, -13}, {24, -36}, {58, 27}};
 // Gaussian stars of sigma 1.5 px and peak 5x the local galaxy, masked out to 7 px (4.7 sigma): a
-// bilinear sample whose four pixels all lie outside the mask sees <= 5 exp(-0.5 (7/1.5)^2) = 1e-4 of
-// the local galaxy in starlight.
+// bilinear sample whose four pixels all lie outside the mask sees <= 5 exp(-0.5 (7/1.5)^2) = 1e-4
+// of the local galaxy in starlight.
 constexpr double kStarSigma = 1.5, kStarPeak = 5.0, kMaskRadius = 7.0;
 
 // Elliptical radius of an offset about the true geometry of `s`.
 double ell_radius(const SersicSpec& s, double dx, double dy) {
   const double th = s.pa_deg * kPi / 180, q = 1 - s.eps;
-  const double xp = dx * std::cos(th) + dy * std::sin(th), yp = -dx * std::sin(th) + dy * std::cos(th);
+  const double xp = dx * std::cos(th) + dy * std::sin(th),
+               yp = -dx * std::sin(th) + dy * std::cos(th);
   return std::hypot(xp, yp / q);
 }
 
@@ -40,7 +41,8 @@ TEST(SersicStars, MaskedStarsDoNotBiasTheProfile) {
       for (int i = 0; i < s.nx; ++i) {
         const double r2 = (i - xs) * (i - xs) + (j - ys) * (j - ys);
         if (r2 < 100 * kStarSigma * kStarSigma)
-          starred.at(i, j) += static_cast<float>(peak * std::exp(-0.5 * r2 / (kStarSigma * kStarSigma)));
+          starred.at(i, j) +=
+              static_cast<float>(peak * std::exp(-0.5 * r2 / (kStarSigma * kStarSigma)));
         if (r2 <= kMaskRadius * kMaskRadius) mask[static_cast<std::size_t>(j) * s.nx + i] = 1;
       }
   }
@@ -70,18 +72,21 @@ TEST(SersicStars, MaskedStarsDoNotBiasTheProfile) {
     const Isophote* c = row_at(r0, w.sma);
     ASSERT_NE(c, nullptr) << "a=" << w.sma;
     ++compared;
-    // Masking restores INTENS within 0.5 % (spec 9.8 check 7's bound; measured 1.1e-4: on a noise-free
-    // ellipse the dropped samples only matter through the azimuthal variation of the interpolation
-    // bias).
+    // Masking restores INTENS within 0.5 % (spec 9.8 check 7's bound; measured 1.1e-4: on a
+    // noise-free ellipse the dropped samples only matter through the azimuthal variation of the
+    // interpolation bias).
     const double dm = std::fabs(w.intens / c->intens - 1);
     if (dm > w_masked) w_masked = dm, a_masked = w.sma;
     EXPECT_LT(dm, 0.005) << "masked stars, a=" << w.sma;
-    if (const Isophote* u = row_at(rs, w.sma)) w_unmasked = std::max(w_unmasked, std::fabs(u->intens / c->intens - 1));
+    if (const Isophote* u = row_at(rs, w.sma))
+      w_unmasked = std::max(w_unmasked, std::fabs(u->intens / c->intens - 1));
     double dmin = 1e9;
-    for (const Star& st : kStars) dmin = std::min(dmin, std::fabs(w.sma - ell_radius(s, st.dx, st.dy)));
+    for (const Star& st : kStars)
+      dmin = std::min(dmin, std::fabs(w.sma - ell_radius(s, st.dx, st.dy)));
     // An ellipse within 3 px (in SMA) of a star passes within 3 px of its centre, deep inside the
     // 7-px mask: NFLAG > 0. One farther than (7 + 1.5)/q from every star stays >= 8.5 px away along
-    // the minor axis (its closest approach), so no bilinear sample touches a masked pixel: NFLAG = 0.
+    // the minor axis (its closest approach), so no bilinear sample touches a masked pixel: NFLAG =
+    // 0.
     if (dmin < 3) {
       ++crossing;
       EXPECT_GT(w.nflag, 0) << "a=" << w.sma << " crosses a star";
@@ -90,8 +95,10 @@ TEST(SersicStars, MaskedStarsDoNotBiasTheProfile) {
       EXPECT_EQ(w.nflag, 0) << "a=" << w.sma << " is clear of every star";
     }
   }
-  std::printf("stars: %d rows compared, %d crossing a star, %d clear; worst |dI/I| masked %.2e (a=%.1f),"
-              " unmasked %.3f\n", compared, crossing, clear, w_masked, a_masked, w_unmasked);
+  std::printf(
+      "stars: %d rows compared, %d crossing a star, %d clear; worst |dI/I| masked %.2e (a=%.1f),"
+      " unmasked %.3f\n",
+      compared, crossing, clear, w_masked, a_masked, w_unmasked);
   EXPECT_GE(crossing, 8);
   EXPECT_GE(clear, 5);
   EXPECT_GT(w_unmasked, 0.1);  // the stars do matter when not masked (measured 64 %)
@@ -142,8 +149,9 @@ TEST(SersicRandomMask, FivePercentMaskedKeepsIntens) {
     const Isophote* c = row_at(r0, w.sma);
     ASSERT_NE(c, nullptr) << "a=" << w.sma;
     ++compared;
-    // Spec 9.8 check 7: INTENS changes by < 0.5 %. Measured 0.46 % at a = 3.5 px (20 samples, 3 lost,
-    // on the cusp where the samples differ by several % around the ring) and < 0.05 % beyond 3.9 px.
+    // Spec 9.8 check 7: INTENS changes by < 0.5 %. Measured 0.46 % at a = 3.5 px (20 samples, 3
+    // lost, on the cusp where the samples differ by several % around the ring) and < 0.05 %
+    // beyond 3.9 px.
     const double d = std::fabs(w.intens / c->intens - 1);
     if (d > worst) worst = d, aw = w.sma;
     EXPECT_LT(d, 0.005) << "a=" << w.sma;
@@ -155,9 +163,10 @@ TEST(SersicRandomMask, FivePercentMaskedKeepsIntens) {
     points += w.nflag + w.ndata;
   }
   const double frac = static_cast<double>(flagged) / static_cast<double>(points);
-  std::printf("random mask: %zu bad pixels (%.2f %%), %d rows compared, worst |dI/I| %.2e at a=%.2f,"
-              " flagged fraction %.3f (expected 1 - 0.95^4 = 0.185)\n",
-              nbad, 100.0 * nbad / (s.nx * s.ny), compared, worst, aw, frac);
+  std::printf(
+      "random mask: %zu bad pixels (%.2f %%), %d rows compared, worst |dI/I| %.2e at a=%.2f,"
+      " flagged fraction %.3f (expected 1 - 0.95^4 = 0.185)\n",
+      nbad, 100.0 * nbad / (s.nx * s.ny), compared, worst, aw, frac);
   // A bilinear sample is lost when any of its four pixels is bad: 1 - 0.95^4 = 18.5 % (the spec's
   // "~19 %"). Neighbouring samples share pixels, so the count over ~7000 samples fluctuates more
   // than binomially; +-0.04 is generous for a fixed seed (measured 0.18).
@@ -169,8 +178,8 @@ TEST(SersicRandomMask, FivePercentMaskedKeepsIntens) {
 // ---------------------------------------------------------------------------------------------
 
 TEST(SersicSymmetry, IntegerShiftMovesOnlyTheCentre) {
-  // The shifted image holds bit-identical pixel values at shifted indices (make_sersic computes from
-  // i - x0, exact in double), so the whole table must shift; 1e-6 is float rounding headroom
+  // The shifted image holds bit-identical pixel values at shifted indices (make_sersic computes
+  // from i - x0, exact in double), so the whole table must shift; 1e-6 is float rounding headroom
   // (measured 3e-14).
   const SersicSpec s = spec(4, 0.2, 30);
   SersicSpec sh = s;
@@ -208,13 +217,15 @@ TEST(SersicSymmetry, IntegerShiftMovesOnlyTheCentre) {
   std::printf("shift: worst centre deviation %.1e px, worst INTENS/ELLIP/PA change %.1e\n", wc, wr);
 }
 
-// Tolerances of the mirror symmetries per SMA range. The mirrored image holds exactly the same pixels,
-// but the walk is not mirror-symmetric (it starts on the major axis and steps one way round), so the
-// samples fall at different sub-pixel phases: the result differs by the interpolation error and the
-// convergence tolerance, i.e. by the same amount as the deviations from truth in SersicTruth. The
-// spec's ~1e-4 holds beyond 20 px only; below, the measured differences (transpose) are:
+// Tolerances of the mirror symmetries per SMA range. The mirrored image holds exactly the same
+// pixels, but the walk is not mirror-symmetric (it starts on the major axis and steps one way
+// round), so the samples fall at different sub-pixel phases: the result differs by the
+// interpolation error and the convergence tolerance, i.e. by the same amount as the deviations from
+// truth in SersicTruth. The spec's ~1e-4 holds beyond 20 px only; below, the measured differences
+// (transpose) are:
 //   3-10 px: INTENS 4.4e-3, ELLIP 6.3e-3, PA 1.1 deg, centre 0.01 px, cos harmonics 2.7e-3;
-//   10-20:   5.1e-4, 3.1e-4, 0.10 deg, 0.003 px, 2.6e-4;   > 20: 7.2e-5, 4.3e-5, 0.013 deg, 7e-4, 5e-5.
+//   10-20:   5.1e-4, 3.1e-4, 0.10 deg, 0.003 px, 2.6e-4;   > 20: 7.2e-5, 4.3e-5, 0.013 deg, 7e-4,
+//   5e-5.
 struct MirrorTol {
   double lo, hi, di, de, dpa, dc, dh;
 };
@@ -224,7 +235,8 @@ const MirrorTol kMirrorTol[3] = {{3, 10, 1e-2, 1.2e-2, 2.0, 0.03, 6e-3},
 
 // `map` takes (x, y) of the original to the mirrored image; `pa_map` the PA.
 template <typename Map, typename PaMap>
-void check_mirror(const char* what, const Image& img, const Image& mirrored, Map map, PaMap pa_map) {
+void check_mirror(const char* what, const Image& img, const Image& mirrored, Map map,
+                  PaMap pa_map) {
   const SersicSpec s = spec(4, 0.2, 30);
   const FitConfig cfg = start_config(s, 0.2, 45);
   FitConfig cm = cfg;
@@ -252,9 +264,10 @@ void check_mirror(const char* what, const Image& img, const Image& mirrored, Map
       wh = std::max({wh, std::fabs(m->b3 - w.b3), std::fabs(m->b4 - w.b4), std::fabs(m->a3 + w.a3),
                      std::fabs(m->a4 + w.a4)});
     }
-    std::printf("%s [%3g,%3g) %2d rows: |dI/I| %.1e (tol %.0e)  |de| %.1e (tol %.0e)  |dPA| %.3f"
-                " (tol %.3f)  centre %.1e (tol %.0e)  harmonics %.1e (tol %.0e)\n",
-                what, t.lo, t.hi, n, wi, t.di, we, t.de, wp, t.dpa, wc, t.dc, wh, t.dh);
+    std::printf(
+        "%s [%3g,%3g) %2d rows: |dI/I| %.1e (tol %.0e)  |de| %.1e (tol %.0e)  |dPA| %.3f"
+        " (tol %.3f)  centre %.1e (tol %.0e)  harmonics %.1e (tol %.0e)\n",
+        what, t.lo, t.hi, n, wi, t.di, we, t.de, wp, t.dpa, wc, t.dc, wh, t.dh);
     EXPECT_GE(n, 5);
     EXPECT_LE(wi, t.di) << what;
     EXPECT_LE(we, t.de) << what;
@@ -292,17 +305,17 @@ TEST(SersicSymmetry, LeftRightFlipMapsPaTo180MinusPa) {
 // ---------------------------------------------------------------------------------------------
 
 // make_sersic evaluates I(R (1 - b4 cos 4 phi)), phi the polar angle from the major axis, so the
-// isophote I = I(a) is R = a / (1 - b4 cos 4phi) ~ a (1 + b4 cos 4phi): b4 > 0 pushes the isophote out
-// along the axes (phi = 0, 90 deg), i.e. disky. On the fitted ellipse (R = a) the intensity is
+// isophote I = I(a) is R = a / (1 - b4 cos 4phi) ~ a (1 + b4 cos 4phi): b4 > 0 pushes the isophote
+// out along the axes (phi = 0, 90 deg), i.e. disky. On the fitted ellipse (R = a) the intensity is
 // I(a (1 - b4 cos 4phi)) ~ I(a) + a |I'(a)| b4 cos 4phi, so IRAF's cosine coefficient is
 // B4 = a |I'(a)| b4 and its normalised b4 = B4 / (a |grad|) equals the injected b4 to first order,
-// with the same sign (checked: +0.02 gives b4 > 0, the spec's "b4 > 0 disky"); the harmonics are fitted
-// in the same polar angle as the generator's deformation, so no factor comes from the angle.
-// Measured: the raw B4 column is ~6 % high (0.0213 mean over 10-40 px, rising from 0.0205 to 0.022):
-// GRAD is the finite difference (I(1.1a) - I(a)) / (0.1a), which for this convex profile is ~10 %
-// shallower than I'(a) (0.90 at a = 20), and B4 is divided by it. Rescaled by grad / I'(a) (I' from
-// the analytic model) the recovered value is 0.0193 (-3.5 %, the rest second order: the fitted eps
-// also shifts by ~0.002 with b4). Both are checked against the spec's "10 % + 3 sigma".
+// with the same sign (checked: +0.02 gives b4 > 0, the spec's "b4 > 0 disky"); the harmonics are
+// fitted in the same polar angle as the generator's deformation, so no factor comes from the angle.
+// Measured: the raw B4 column is ~6 % high (0.0213 mean over 10-40 px, rising from 0.0205 to
+// 0.022): GRAD is the finite difference (I(1.1a) - I(a)) / (0.1a), which for this convex profile is
+// ~10 % shallower than I'(a) (0.90 at a = 20), and B4 is divided by it. Rescaled by grad / I'(a)
+// (I' from the analytic model) the recovered value is 0.0193 (-3.5 %, the rest second order: the
+// fitted eps also shifts by ~0.002 with b4). Both are checked against the spec's "10 % + 3 sigma".
 void check_b4(double n, double b4) {
   SersicSpec s = spec(n, 0.3, 30);
   s.b4 = b4;
@@ -325,7 +338,8 @@ void check_b4(double n, double b4) {
       // Per row: within 10 % + 3 sigma (sigma = B4_ERR; the normalised value's first-order bias is
       // the ~6-12 % gradient factor above, so each row is tested against the rescaled value).
       const double d = std::fabs(w.b4 * w.grad / dIda - b4);
-      if (d / (0.1 * std::fabs(b4) + 3 * w.b4_err) > wrow) wrow = d / (0.1 * std::fabs(b4) + 3 * w.b4_err), arow = w.sma;
+      if (d / (0.1 * std::fabs(b4) + 3 * w.b4_err) > wrow)
+        wrow = d / (0.1 * std::fabs(b4) + 3 * w.b4_err), arow = w.sma;
       EXPECT_LE(d, 0.1 * std::fabs(b4) + 3 * w.b4_err) << "a=" << w.sma << " b4=" << w.b4;
     } else {
       // Pure ellipse: spec 9.8 check 3, |b4| < 3e-3 beyond 5 px (measured 3.5e-4).
@@ -336,10 +350,11 @@ void check_b4(double n, double b4) {
   const double mean = sum / rows, mean_corr = sum_corr / rows;
   const double sigma_mean = std::sqrt(var) / rows;  // error of the mean of `rows` independent rows
   const double tol = 0.1 * std::fabs(b4) + 3 * sigma_mean;
-  std::printf("n=%g injected b4 %+.3f: %d rows in (10, 40) px, mean B4 %+.5f, rescaled by grad/I' %+.5f,"
-              " sigma of the mean %.1e, tolerance %.5f, wrong signs %d, worst row %.2f of its tolerance"
-              " (a=%.1f)\n",
-              n, b4, rows, mean, mean_corr, sigma_mean, tol, wrong_sign, wrow, arow);
+  std::printf(
+      "n=%g injected b4 %+.3f: %d rows in (10, 40) px, mean B4 %+.5f, rescaled by grad/I' %+.5f,"
+      " sigma of the mean %.1e, tolerance %.5f, wrong signs %d, worst row %.2f of its tolerance"
+      " (a=%.1f)\n",
+      n, b4, rows, mean, mean_corr, sigma_mean, tol, wrong_sign, wrow, arow);
   if (b4 != 0) {
     EXPECT_EQ(wrong_sign, 0);
     EXPECT_GT(mean * b4, 0);  // sign: b4 > 0 disky, < 0 boxy

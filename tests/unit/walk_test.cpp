@@ -26,7 +26,8 @@ TEST(Walk, IrafSampleCountsMatchTheSpecTable) {
                               {125, 112, 86, 63, 29},    {313, 279, 215, 157, 73},
                               {626, 558, 429, 313, 146}, {1878, 1674, 1287, 939, 437}};
   for (int i = 0; i < 6; ++i)
-    for (int j = 0; j < 5; ++j) EXPECT_EQ(count(as[i], es[j], true), expected[i][j]) << as[i] << " " << es[j];
+    for (int j = 0; j < 5; ++j)
+      EXPECT_EQ(count(as[i], es[j], true), expected[i][j]) << as[i] << " " << es[j];
   // Counts seen in the IRAF reference tables (eps 0.2 region).
   EXPECT_EQ(count(2.18, 0.2, true), 13);
   EXPECT_EQ(count(21.44, 0.2, true), 120);
@@ -161,7 +162,8 @@ TEST(Sectors, MeanOfARampIsTheRampAtTheCentreOnAverage) {
 TEST(Clipping, IrafFlagsOutliersOnlyAboveFifteenPoints) {
   isoster::Image img(100, 100, 10.0f);
   for (int j = 0; j < 100; ++j)
-    for (int i = 0; i < 100; ++i) img.at(i, j) = static_cast<float>(10 + 0.01 * ((i * 7 + j * 3) % 5));
+    for (int i = 0; i < 100; ++i)
+      img.at(i, j) = static_cast<float>(10 + 0.01 * ((i * 7 + j * 3) % 5));
   // Hot pixels on the ring at a = 20 around (50, 50).
   img.at(70, 50) = img.at(71, 50) = img.at(70, 51) = img.at(71, 51) = 1000.0f;
   RingSampler plain(img.view(), SamplerSettings{true, 0.1, false, 3, 3, 0});
