@@ -34,6 +34,11 @@ struct Walk {
   double m4[16] = {};
   double sumb[4] = {};
   bool basis_ready = false;
+  // Sensitivity of an exactly built IRAF walk to the ellipticity: jac[k] = d phi_k / d eps, and the
+  // angle and sensitivity of the last point and of the first point past the end (point count).
+  std::vector<double> jac;
+  double phi_last = 0, jac_last = 0, phi_next = 0, jac_next = 0;
+  bool perturbable = false;  // exact IRAF walk whose steps all stay clear of the 0.5 rad cap
   // Fills c2, s2, m4 and sumb: only rings that are fitted need them (not the gradient rings).
   void ensure_basis();
 };
@@ -41,6 +46,15 @@ struct Walk {
 // Builds the walks for keys k[0..count-1] (count <= 2) in one interleaved loop: each walk is a
 // sequential chain of dependent steps, so two chains side by side take about the time of one.
 void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool linear);
+
+// Largest ellipticity change served by perturbing an exact walk instead of rebuilding it: the
+// first-order update errs by ~(d eps)^2 rad, below 1e-9 rad (3e-7 px at a = 300).
+constexpr double kMaxWalkPerturbation = 1e-5;
+
+// The walk of `base` (built exactly) for ellipticity `eps`, to first order in eps - base eps:
+// phi_k + (eps - base eps) jac_k. Fails (returns false) when the change is too large, the base is
+// not perturbable or the point count would change; the caller then builds the walk exactly.
+bool perturb_walk(const Walk& base, double eps, Walk& out);
 
 // Bounding radii of the annulus around `a` (spec 1.1).
 void annulus(double a, double step, bool linear, bool iraf, double& a1, double& a2);
@@ -102,7 +116,11 @@ class RingSampler {
 
   ImageView img_;
   SamplerSettings s_;
-  Walk walks_[3];
+  Walk* walk_for(int slot, const WalkKey& key);  // cached, perturbed or built exactly
+
+  Walk base_[3];  // exactly built walks
+  Walk pert_[3];  // walks perturbed from base_ for a slightly different ellipticity
+  Walk* active_[3] = {nullptr, nullptr, nullptr};
   const Walk* last_walk_[3] = {nullptr, nullptr, nullptr};
   Ring last_ring_[3];
   std::vector<double> val_[3], c1_[3], s1_[3], c2_[3], s2_[3];

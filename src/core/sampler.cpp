@@ -41,17 +41,27 @@ double scale(double q, double phi) {
 
 }  // namespace
 
+Walk* RingSampler::walk_for(int slot, const WalkKey& key) {
+  if (active_[slot] != nullptr && active_[slot]->key == key) return active_[slot];
+  const Walk& b = base_[slot];
+  if (b.key.a == key.a && b.key.dstep == key.dstep && b.key.iraf == key.iraf &&
+      perturb_walk(b, key.eps, pert_[slot])) {
+    pert_[slot].key = key;
+    return active_[slot] = &pert_[slot];
+  }
+  return nullptr;
+}
+
 void RingSampler::prepare(const WalkKey& k0, const WalkKey& k1) {
   Walk* w[2];
   WalkKey k[2];
   int n = 0;
-  if (!(walks_[0].key == k0)) {
-    w[n] = &walks_[0];
-    k[n++] = k0;
-  }
-  if (!(walks_[1].key == k1)) {
-    w[n] = &walks_[1];
-    k[n++] = k1;
+  const WalkKey keys[2] = {k0, k1};
+  for (int slot = 0; slot < 2; ++slot) {
+    if (walk_for(slot, keys[slot]) != nullptr) continue;
+    w[n] = &base_[slot];
+    k[n++] = keys[slot];
+    active_[slot] = &base_[slot];
   }
   if (n > 0) build_walks(w, k, n, s_.step, s_.linear);
 }
@@ -129,11 +139,12 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
   } else {
     const bool nearest = mode == RingMode::Nearest || mode == RingMode::NearestGrad;
     const WalkKey key = walk_key(a, g.eps, mode, s_.iraf);
-    Walk& w = walks_[slot];
-    if (!(w.key == key)) {
-      Walk* pw = &w;
+    Walk* pw = walk_for(slot, key);
+    if (pw == nullptr) {
+      pw = active_[slot] = &base_[slot];
       build_walks(&pw, &key, 1, s_.step, s_.linear);
     }
+    Walk& w = *pw;
     last_walk_[slot] = &w;
     if (slot == 0) w.ensure_basis();  // the main ring is fitted; gradient rings need no basis
     const double ct = std::cos(g.theta), st = std::sin(g.theta);

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 #include "isoster/kernels.hpp"
 #include "ring.hpp"
@@ -46,36 +47,71 @@ Lanes lanes_sqrt(Lanes u) {
 #endif
 }
 
-// Runs the two lanes until both walks end, storing dstep / r, cos and sin of every point. Lanes are
-// addressed with constant indices so that the chain stays in registers.
+// What run_lanes records besides the points: the end state of each lane.
+struct LaneEnd {
+  double phi_last = 0, jac_last = 0, phi_next = 0, jac_next = 0, max_dr = 0;
+};
+
+// Runs the two lanes until both walks end, storing dstep / r, cos and sin of every point and the
+// sensitivity jac = d phi / d eps. Lanes are addressed with constant indices so that the chain
+// stays in registers; the sensitivity is a second, short chain that runs in the first's shadow:
+// jac_{k+1} = jac_k (1 + d dr / d phi) + d dr / d eps, with dr = sqrt(A c^2 + B s^2),
+// d dr / d phi = c s (B - A) / dr and d dr / d eps = s^2 A / (q^3 dr) (B = A / q^2). IRAF's first
+// step (from r = a) depends on neither, so jac_1 = 0.
 template <bool Short>
-void run_lanes(const kern::WalkStart* st, double* const* dr_out, double* const* c_out,
-               double* const* s_out, const int* cap, int count, int* n) {
+void run_lanes(const kern::WalkStart* st, const double* aq3, double* const* dr_out,
+               double* const* c_out, double* const* s_out, double* const* j_out, const int* cap,
+               int count, int* n, LaneEnd* end) {
   Lanes phi = {st[0].phi, st[1].phi}, c = {st[0].c, st[1].c}, s = {st[0].s, st[1].s};
-  Lanes dr = {st[0].dr, st[1].dr};
-  const Lanes A = {st[0].A, st[1].A}, B = {st[0].B, st[1].B};
+  Lanes dr = {st[0].dr, st[1].dr}, jac = {0, 0};
+  const Lanes A = {st[0].A, st[1].A}, B = {st[0].B, st[1].B}, Aq3 = {aq3[0], aq3[1]};
+  const Lanes BmA = B - A;
   bool alive0 = count > 0, alive1 = count > 1;
   int n0 = 0, n1 = 0;
+  Lanes maxdr = {0, 0};
   for (;;) {
-    alive0 = alive0 && phi[0] < st[0].end && n0 < cap[0];
-    alive1 = alive1 && phi[1] < st[1].end && n1 < cap[1];
+    const bool next0 = alive0 && phi[0] < st[0].end && n0 < cap[0];
+    const bool next1 = alive1 && phi[1] < st[1].end && n1 < cap[1];
+    if (alive0 && !next0) {
+      end[0].phi_next = phi[0];
+      end[0].jac_next = jac[0];
+    }
+    if (alive1 && !next1) {
+      end[1].phi_next = phi[1];
+      end[1].jac_next = jac[1];
+    }
+    alive0 = next0;
+    alive1 = next1;
     if (!alive0 && !alive1) break;
     if (alive0) {
       dr_out[0][n0] = dr[0];
       c_out[0][n0] = c[0];
       s_out[0][n0] = s[0];
+      j_out[0][n0] = jac[0];
+      end[0].phi_last = phi[0];
+      end[0].jac_last = jac[0];
       ++n0;
     }
     if (alive1) {
       dr_out[1][n1] = dr[1];
       c_out[1][n1] = c[1];
       s_out[1][n1] = s[1];
+      j_out[1][n1] = jac[1];
+      end[1].phi_last = phi[1];
+      end[1].jac_last = jac[1];
       ++n1;
     }
+    maxdr = maxdr > dr ? maxdr : dr;
+    const Lanes inv = 1.0 / dr;
+    const bool first = n0 + n1 <= count;  // the step from the first point
+    const Lanes next_jac = jac + jac * (c * s * BmA * inv) + s * s * Aq3 * inv;
     kern::walk_step<Short>(phi, c, s, dr, A, B, lanes_min_half, lanes_sqrt);
+    jac = first ? Lanes{0, 0} : next_jac;
   }
   n[0] = n0;
   n[1] = n1;
+  end[0].max_dr = maxdr[0];
+  end[1].max_dr = maxdr[1];
 }
 
 }  // namespace
@@ -95,7 +131,10 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
   double* root[2] = {nullptr, nullptr};
   double* c1[2] = {nullptr, nullptr};
   double* s1[2] = {nullptr, nullptr};
+  double* jac[2] = {nullptr, nullptr};
+  double aq3[2] = {0, 0};
   int cap[2] = {0, 0}, n[2] = {0, 0};
+  LaneEnd end[2];
   for (int i = 0; i < count; ++i) {
     Walk& wk = *w[i];
     wk.key = k[i];
@@ -103,7 +142,7 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
     if (static_cast<int>(wk.rc.size()) < need) {
       // Grow geometrically: SMAs grow by a factor each isophote, buffers should not every time.
       const std::size_t grown = std::max<std::size_t>(need, 2 * wk.rc.size());
-      for (auto* v : {&wk.rc, &wk.rs, &wk.c1, &wk.s1, &wk.c2, &wk.s2}) v->resize(grown);
+      for (auto* v : {&wk.rc, &wk.rs, &wk.c1, &wk.s1, &wk.c2, &wk.s2, &wk.jac}) v->resize(grown);
     }
     double a1, a2;
     annulus(k[i].a, step, linear, k[i].iraf, a1, a2);
@@ -112,13 +151,19 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
     root[i] = wk.rc.data();  // the chain stores dstep / r; r cos, r sin follow below
     c1[i] = wk.c1.data();
     s1[i] = wk.s1.data();
+    jac[i] = wk.jac.data();
+    const double q = 1.0 - k[i].eps;
+    aq3[i] = st[i].A / (q * q * q);
     cap[i] = static_cast<int>(wk.rc.size());
   }
-  if (count < 2) st[1] = st[0];  // an idle lane, never stored
+  if (count < 2) {  // an idle lane, never stored
+    st[1] = st[0];
+    aq3[1] = aq3[0];
+  }
   if (st[0].short_series)
-    run_lanes<true>(st, root, c1, s1, cap, count, n);
+    run_lanes<true>(st, aq3, root, c1, s1, jac, cap, count, n, end);
   else
-    run_lanes<false>(st, root, c1, s1, cap, count, n);
+    run_lanes<false>(st, aq3, root, c1, s1, jac, cap, count, n, end);
   for (int i = 0; i < count; ++i) {
     Walk& wk = *w[i];
     wk.n = n[i];
@@ -133,7 +178,53 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
       yr[j] = r * sw[j];
     }
     wk.basis_ready = false;
+    wk.phi_last = end[i].phi_last;
+    wk.jac_last = end[i].jac_last;
+    wk.phi_next = end[i].phi_next;
+    wk.jac_next = end[i].jac_next;
+    // Perturbation is first order in smooth steps: no step may come near the 0.5 rad cap, and
+    // the walk must have ended on its angle (not on the buffer size).
+    wk.perturbable = k[i].iraf && end[i].max_dr < 0.4 && n[i] < cap[i];
   }
+}
+
+bool perturb_walk(const Walk& base, double eps, Walk& out) {
+  const double delta = eps - base.key.eps;
+  if (!base.perturbable || !(std::fabs(delta) <= kMaxWalkPerturbation)) return false;
+  // The same points must stay inside [phi0, 2 pi): the last one before, the next one after.
+  if (!(base.phi_last + delta * base.jac_last < kTwoPi) ||
+      !(base.phi_next + delta * base.jac_next >= kTwoPi))
+    return false;
+  const int n = base.n;
+  if (out.rc.size() < base.rc.size())
+    for (auto* v : {&out.rc, &out.rs, &out.c1, &out.s1, &out.c2, &out.s2}) v->resize(base.rc.size());
+  const double a = base.key.a, q = 1.0 - eps, qq = q * q, aq = a * q;
+  const double* c = base.c1.data();
+  const double* s = base.s1.data();
+  const double* jac = base.jac.data();
+  double* xr = out.rc.data();
+  double* yr = out.rs.data();
+  double* co = out.c1.data();
+  double* so = out.s1.data();
+  for (int k = 0; k < n; ++k) {
+    // |delta jac| < 1e-4 rad: two terms of each series are exact to ~1e-20.
+    const double t = delta * jac[k];
+    const double ct = 1.0 - 0.5 * t * t, st = t - t * t * t * (1.0 / 6);
+    const double cn = c[k] * ct - s[k] * st, sn = s[k] * ct + c[k] * st;
+    const double r = aq / std::sqrt(qq * cn * cn + sn * sn);
+    co[k] = cn;
+    so[k] = sn;
+    xr[k] = r * cn;
+    yr[k] = r * sn;
+  }
+  if (n > 0) {  // IRAF's first point sits at r = a whatever the ellipticity
+    xr[0] = a * co[0];
+    yr[0] = a * so[0];
+  }
+  out.n = n;
+  out.basis_ready = false;
+  out.perturbable = false;
+  return true;
 }
 
 void Walk::ensure_basis() {

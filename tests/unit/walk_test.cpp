@@ -185,3 +185,50 @@ TEST(Clipping, IrafFlagsOutliersOnlyAboveFifteenPoints) {
 }
 
 }  // namespace
+
+namespace {
+
+// A walk perturbed to first order in the ellipticity matches the exact walk for small changes:
+// the error is second order (~(d eps)^2 rad).
+TEST(Walk, PerturbedWalkMatchesTheExactOne) {
+  for (double a : {12.0, 57.3, 309.13})
+    for (double eps : {0.05, 0.2, 0.55})
+      for (double delta : {1e-7, -3e-6, 9e-6}) {
+        Walk base, exact, pert;
+        Walk* pb = &base;
+        Walk* pe = &exact;
+        const WalkKey kb{a, eps, 1.0, true}, ke{a, eps + delta, 1.0, true};
+        build_walks(&pb, &kb, 1, 0.1, false);
+        build_walks(&pe, &ke, 1, 0.1, false);
+        ASSERT_TRUE(base.perturbable);
+        if (!perturb_walk(base, eps + delta, pert)) {
+          // Allowed only when the point count changes.
+          EXPECT_NE(exact.n, base.n) << a << " " << eps << " " << delta;
+          continue;
+        }
+        ASSERT_EQ(pert.n, exact.n) << a << " " << eps << " " << delta;
+        double worst = 0;
+        for (int i = 0; i < exact.n; ++i)
+          worst = std::max({worst, std::fabs(pert.rc[i] - exact.rc[i]),
+                            std::fabs(pert.rs[i] - exact.rs[i])});
+        // Measured: ~20 a delta^2 (1e-7 px at a = 309, delta = 1e-5).
+        EXPECT_LT(worst, 1e-12 * a + 50 * a * delta * delta) << a << " " << eps << " " << delta;
+      }
+}
+
+TEST(Walk, PerturbationRefusesLargeChangesAndPhotutilsWalks) {
+  Walk base, out;
+  Walk* pb = &base;
+  const WalkKey k{40, 0.3, 1.0, true};
+  build_walks(&pb, &k, 1, 0.1, false);
+  EXPECT_FALSE(perturb_walk(base, 0.3 + 1e-3, out));
+  const WalkKey kp{40, 0.3, 1.0, false};
+  build_walks(&pb, &kp, 1, 0.1, false);
+  EXPECT_FALSE(perturb_walk(base, 0.3 + 1e-7, out));
+  // Walks of a few pixels step near the 0.5 rad cap: never perturbed.
+  const WalkKey ks{1.5, 0.3, 1.0, true};
+  build_walks(&pb, &ks, 1, 0.1, false);
+  EXPECT_FALSE(base.perturbable);
+}
+
+}  // namespace
