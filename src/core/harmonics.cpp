@@ -133,19 +133,27 @@ void residuals(const Ring& r, const FirstSecond& f, double* resid) {
 Harmonic fit_harmonic_sequential(const Ring& r, double* resid, int order) {
   Harmonic h;
   const int n = r.npoint;
-  double M[4] = {}, rhs[2] = {};
+  // Two sets of partial sums (short chains of dependent additions).
+  double p[2][5] = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}};
   int cnt = 0;
   for (int k = 0; k < n; ++k) {
     if (!std::isfinite(resid[k])) continue;
     double cn, sn;
     angle_n(r, k, order, cn, sn);
-    M[0] += sn * sn;
-    M[1] += sn * cn;
-    M[3] += cn * cn;
-    rhs[0] += sn * resid[k];
-    rhs[1] += cn * resid[k];
+    double* q = p[k & 1];
+    q[0] += sn * sn;
+    q[1] += sn * cn;
+    q[2] += cn * cn;
+    q[3] += sn * resid[k];
+    q[4] += cn * resid[k];
     ++cnt;
   }
+  double M[4], rhs[2];
+  M[0] = p[0][0] + p[1][0];
+  M[1] = p[0][1] + p[1][1];
+  M[3] = p[0][2] + p[1][2];
+  rhs[0] = p[0][3] + p[1][3];
+  rhs[1] = p[0][4] + p[1][4];
   M[2] = M[1];
   double c[2], inv[2], det;
   if (cnt < 3 || !kern::spd_solve(M, rhs, 2, c, inv, &det)) return h;

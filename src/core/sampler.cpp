@@ -118,6 +118,36 @@ int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, cons
   return k;
 }
 
+// AVX2 version of kern::nearest_sample (IRAF bound) over a walk.
+int gather_nearest_iraf(const float* px, int nx, int ny, const double* rc, const double* rs, int n,
+                        double x0, double y0, double ct, double st, double* out) {
+  const __m256d vx0 = _mm256_set1_pd(x0), vy0 = _mm256_set1_pd(y0);
+  const __m256d vct = _mm256_set1_pd(ct), vst = _mm256_set1_pd(st);
+  // 0 <= floor(x) <= nx - 2  <=>  0 <= x < nx - 1 (same for y)
+  const __m256d xmax = _mm256_set1_pd(nx - 1), ymax = _mm256_set1_pd(ny - 1);
+  const __m256d zero = _mm256_setzero_pd(), nan = _mm256_set1_pd(NAN);
+  const __m128 zerof = _mm_setzero_ps();
+  const __m128 allf = _mm_castsi128_ps(_mm_set1_epi32(-1));
+  const __m128i vnx = _mm_set1_epi32(nx);
+  int k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const __m256d a = _mm256_loadu_pd(rc + k), b = _mm256_loadu_pd(rs + k);
+    const __m256d x =
+        _mm256_sub_pd(_mm256_add_pd(vx0, _mm256_mul_pd(a, vct)), _mm256_mul_pd(b, vst));
+    const __m256d y =
+        _mm256_add_pd(_mm256_add_pd(vy0, _mm256_mul_pd(a, vst)), _mm256_mul_pd(b, vct));
+    const __m256d ok = _mm256_and_pd(
+        _mm256_and_pd(_mm256_cmp_pd(x, zero, _CMP_GE_OQ), _mm256_cmp_pd(y, zero, _CMP_GE_OQ)),
+        _mm256_and_pd(_mm256_cmp_pd(x, xmax, _CMP_LT_OQ), _mm256_cmp_pd(y, ymax, _CMP_LT_OQ)));
+    const __m128i i = _mm256_cvttpd_epi32(_mm256_and_pd(x, ok));
+    const __m128i j = _mm256_cvttpd_epi32(_mm256_and_pd(y, ok));
+    const __m128i idx = _mm_add_epi32(_mm_mullo_epi32(j, vnx), i);
+    const __m256d v = _mm256_cvtps_pd(_mm_mask_i32gather_ps(zerof, px, idx, allf, 4));
+    _mm256_storeu_pd(out + k, _mm256_blendv_pd(nan, v, ok));
+  }
+  return k;
+}
+
 }  // namespace
 #endif
 
@@ -155,7 +185,12 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
     const double* rs = w.rs.data();
     double* out = r.val;
     if (nearest) {
-      for (int k = 0; k < n; ++k)
+      int k0 = 0;
+#ifdef ISOSTER_AVX2_GATHER
+      if (s_.iraf && static_cast<long>(nx) * ny < (1L << 31))
+        k0 = gather_nearest_iraf(px, nx, ny, rc, rs, n, x0, y0, ct, st, out);
+#endif
+      for (int k = k0; k < n; ++k)
         out[k] = kern::nearest_sample(px, nx, ny, x0 + rc[k] * ct - rs[k] * st,
                                       y0 + rc[k] * st + rs[k] * ct, s_.iraf);
     } else if (s_.iraf) {

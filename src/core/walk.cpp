@@ -197,7 +197,8 @@ bool perturb_walk(const Walk& base, double eps, Walk& out) {
     return false;
   const int n = base.n;
   if (out.rc.size() < base.rc.size())
-    for (auto* v : {&out.rc, &out.rs, &out.c1, &out.s1, &out.c2, &out.s2}) v->resize(base.rc.size());
+    for (auto* v : {&out.rc, &out.rs, &out.c1, &out.s1, &out.c2, &out.s2})
+      v->resize(base.rc.size());
   const double a = base.key.a, q = 1.0 - eps, qq = q * q, aq = a * q;
   const double* c = base.c1.data();
   const double* s = base.s1.data();

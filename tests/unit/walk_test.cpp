@@ -209,8 +209,8 @@ TEST(Walk, PerturbedWalkMatchesTheExactOne) {
         ASSERT_EQ(pert.n, exact.n) << a << " " << eps << " " << delta;
         double worst = 0;
         for (int i = 0; i < exact.n; ++i)
-          worst = std::max({worst, std::fabs(pert.rc[i] - exact.rc[i]),
-                            std::fabs(pert.rs[i] - exact.rs[i])});
+          worst = std::max(
+              {worst, std::fabs(pert.rc[i] - exact.rc[i]), std::fabs(pert.rs[i] - exact.rs[i])});
         // Measured: ~20 a delta^2 (1e-7 px at a = 309, delta = 1e-5).
         EXPECT_LT(worst, 1e-12 * a + 50 * a * delta * delta) << a << " " << eps << " " << delta;
       }
