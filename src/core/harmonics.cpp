@@ -66,29 +66,7 @@ FirstSecond fit_first_second(const Ring& r, bool iraf) {
     for (int i = 0; i < 16; ++i) m4[i] = r.walk->m4[i];
     for (int i = 0; i < 4; ++i) sb[i] = r.walk->sumb[i];
   } else {
-    double m[10] = {}, s4[4] = {};
-    for (int j = 0; j < n; ++j) {
-      const double w = std::isfinite(v[j]) ? 1.0 : 0.0;
-      const double b0 = w * r.s1[j], b1 = w * r.c1[j], b2 = w * r.s2[j], b3 = w * r.c2[j];
-      s4[0] += b0;
-      s4[1] += b1;
-      s4[2] += b2;
-      s4[3] += b3;
-      m[0] += b0 * b0;
-      m[1] += b1 * b0;
-      m[2] += b1 * b1;
-      m[3] += b2 * b0;
-      m[4] += b2 * b1;
-      m[5] += b2 * b2;
-      m[6] += b3 * b0;
-      m[7] += b3 * b1;
-      m[8] += b3 * b2;
-      m[9] += b3 * b3;
-    }
-    int t = 0;
-    for (int a = 0; a < 4; ++a)
-      for (int b = 0; b <= a; ++b, ++t) m4[a * 4 + b] = m4[b * 4 + a] = m[t];
-    for (int a = 0; a < 4; ++a) sb[a] = s4[a];
+    normal_matrix4(r.s1, r.c1, r.s2, r.c2, v, n, m4, sb);
   }
   // IRAF: 4 terms without a constant; photutils: a constant first (spec 3.1).
   const int dim = iraf ? 4 : 5, off = iraf ? 0 : 1;

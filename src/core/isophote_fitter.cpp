@@ -20,9 +20,24 @@ struct IsophoteFitter::Pass {
   double abig = NAN;
   int k = -1;
   long sampling = 0;  // id of the main-ring sampling that produced it
+
+  void take(const Ring& r) {
+    npoint = r.npoint;
+    ndata = r.ndata;
+    mean = r.mean;
+    rms = r.sd;
+    sarea = r.sarea;
+  }
 };
 
 namespace {
+
+// Code 3: no harmonic fit possible; the isophote is not written.
+IsoResult impossible() {
+  IsoResult r;
+  r.code = 3;
+  return r;
+}
 
 bool walk_based(RingMode m) { return m != RingMode::Mean && m != RingMode::Median; }
 
@@ -97,7 +112,6 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
   const double a = req.a;
   const double fflag = cfg_.fflag_value();
   const bool all_held = cfg_.fix_center && cfg_.fix_pa && cfg_.fix_eps;
-  IsoResult res;
   Geometry geom = start;
   int code = req.noniterative ? 4 : 0;
   int niter = 1;
@@ -115,17 +129,12 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
                        walk_key(1.1 * a, geom.eps, nn ? RingMode::NearestGrad : req.mode, true));
     }
     const Ring ring = sampler_.sample(0, a, geom, req.mode);
-    cur.npoint = ring.npoint;
-    cur.ndata = ring.ndata;
-    cur.mean = ring.mean;
-    cur.rms = ring.sd;
-    cur.sarea = ring.sarea;
+    cur.take(ring);
     if (code != 4) {
       cur.fs = fit_first_second(ring, true);
       if (!cur.fs.ok) {
         gs.valid = false;
-        res.code = 3;
-        return res;
+        return impossible();
       }
     }
     gradient_iraf(cur, req, gs);
@@ -189,16 +198,20 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
     gs.rho_prev = rep.rho;
   }
   gs.valid = true;
-  fill_row(rep, a, code, niter, res.row);
-  if (code == 4) {
-    res.row.x0_err = res.row.y0_err = res.row.ellip_err = res.row.pa_err = NAN;
-    if (req.noniterative) res.row.a_big = NAN;
-  }
-  if (all_held) res.row.a_big = NAN;
+  // IRAF: no geometry errors on code 4; no A_BIG without a harmonic fit or with nothing free.
+  return finish(rep, a, code, niter, code == 4, req.noniterative || all_held);
+}
+
+IsoResult IsophoteFitter::finish(const Pass& p, double a, int code, int niter, bool no_geom_errors,
+                                 bool no_abig) {
+  IsoResult res;
+  fill_row(p, a, code, niter, res.row);
+  if (no_geom_errors) res.row.x0_err = res.row.y0_err = res.row.ellip_err = res.row.pa_err = NAN;
+  if (no_abig) res.row.a_big = NAN;
   res.code = code;
   res.valid = true;
-  res.geom = rep.geom;
-  res.rho = rep.rho;
+  res.geom = p.geom;
+  res.rho = p.rho;
   return res;
 }
 
@@ -228,11 +241,7 @@ void IsophoteFitter::gradient_photutils(Pass& p, const IsoRequest& req, bool& st
 void IsophoteFitter::measure(Pass& p, double a, RingMode mode, long id) {
   p.sampling = id;
   const Ring ring = sampler_.sample(0, a, p.geom, mode);
-  p.npoint = ring.npoint;
-  p.ndata = ring.ndata;
-  p.mean = ring.mean;
-  p.rms = ring.sd;
-  p.sarea = ring.sarea;
+  p.take(ring);
   p.fs = fit_first_second(ring, iraf_);
   p.k = choose(p.fs);
   p.abig = (p.fs.ok && p.k >= 0) ? std::fabs(p.fs.coef[p.k]) : NAN;
@@ -257,11 +266,7 @@ IsoResult IsophoteFitter::fit_photutils(const IsoRequest& req, const Geometry& s
     bool lexceed = false, done = false;
     for (int i = 0; i < cfg_.maxit && !done; ++i) {
       gradient_photutils(cur, req, cur_stored);
-      if (cur.ndata < 1 || !cur.fs.ok) {
-        IsoResult res;
-        res.code = 3;
-        return res;
-      }
+      if (cur.ndata < 1 || !cur.fs.ok) return impossible();
       niter = i + 1;
       if (all_held) {
         code = cur.ndata < fflag_ph * cur.npoint ? 1 : 0;
@@ -319,20 +324,10 @@ IsoResult IsophoteFitter::fit_photutils(const IsoRequest& req, const Geometry& s
   if (p.sampling != sampling) measure(p, a, req.mode, ++sampling);
   bool stored = *rep_stored;
   gradient_photutils(p, req, stored);
-  IsoResult res;
-  if (p.ndata < 1) {
-    res.code = 3;
-    return res;
-  }
+  if (p.ndata < 1) return impossible();
   if (p.fs.ok) geometry_errors(p, a);
-  fill_row(p, a, code, niter, res.row);
-  if (code == 4) res.row.a_big = NAN;
-  if (all_held) res.row.a_big = NAN;
-  res.code = code;
-  res.valid = true;
-  res.geom = p.geom;
-  res.rho = p.rho;
-  return res;
+  // photutils computes geometry errors for every returned sample, code 4 included.
+  return finish(p, a, code, niter, false, code == 4 || all_held);
 }
 
 void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isophote& row) {

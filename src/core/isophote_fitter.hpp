@@ -47,6 +47,7 @@ class IsophoteFitter {
   void measure(Pass& p, double a, RingMode mode, long id);
   int choose(const FirstSecond& f) const;
   void correct(Geometry& g, int k, double amp, double grad, double a) const;
+  IsoResult finish(const Pass& p, double a, int code, int niter, bool no_geom_errors, bool no_abig);
   void fill_row(const Pass& p, double a, int code, int niter, Isophote& row);
   void higher_harmonics(const Pass& p, double a, Isophote& row);
 

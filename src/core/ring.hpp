@@ -43,6 +43,11 @@ struct Walk {
   void ensure_basis();
 };
 
+// Normal matrix of the 4-term basis (sin, cos, sin 2, cos 2) and its column sums over n points;
+// with `val`, only the points whose value is finite count.
+void normal_matrix4(const double* s1, const double* c1, const double* s2, const double* c2,
+                    const double* val, int n, double* m4, double* sumb);
+
 // Builds the walks for keys k[0..count-1] (count <= 2) in one interleaved loop: each walk is a
 // sequential chain of dependent steps, so two chains side by side take about the time of one.
 void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool linear);
@@ -102,8 +107,6 @@ class RingSampler {
   void prepare(const WalkKey& k0, const WalkKey& k1);
   // Samples slot `slot` (0: main ring, 1, 2: gradient rings) and computes its clipped statistics.
   Ring sample(int slot, double a, const Geometry& g, RingMode mode, bool clip = true);
-  // Walk used by the last bilinear/nearest sample of `slot` (for the cached normal matrix).
-  const Walk* walk_of(int slot) const { return last_walk_[slot]; }
   // The last ring sampled into `slot`.
   const Ring& last(int slot) const { return last_ring_[slot]; }
   long samples_taken() const { return samples_; }
@@ -121,7 +124,6 @@ class RingSampler {
   Walk base_[3];  // exactly built walks
   Walk pert_[3];  // walks perturbed from base_ for a slightly different ellipticity
   Walk* active_[3] = {nullptr, nullptr, nullptr};
-  const Walk* last_walk_[3] = {nullptr, nullptr, nullptr};
   Ring last_ring_[3];
   std::vector<double> val_[3], c1_[3], s1_[3], c2_[3], s2_[3];
   std::vector<float> scratch_;

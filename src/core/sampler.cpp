@@ -69,43 +69,58 @@ void RingSampler::prepare(const WalkKey& k0, const WalkKey& k1) {
 #ifdef ISOSTER_AVX2_GATHER
 namespace {
 
-// AVX2 version of kern::bilinear_iraf over a walk, four samples at a time with gathers of the
-// float32 pixels. Same formula and the same bound; returns
-// how many points it did (the rest go through the scalar kernel).
-int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, const double* rs, int n,
-                         double x0, double y0, double ct, double st, double* out) {
-  const __m256d vx0 = _mm256_set1_pd(x0), vy0 = _mm256_set1_pd(y0);
-  const __m256d vct = _mm256_set1_pd(ct), vst = _mm256_set1_pd(st);
-  const __m256d xmax = _mm256_set1_pd(nx - 2), ymax = _mm256_set1_pd(ny - 2);
-  const __m256d zero = _mm256_setzero_pd(), nan = _mm256_set1_pd(NAN);
-  const __m128i vnx = _mm_set1_epi32(nx);
-  int k = 0;
-  for (; k + 4 <= n; k += 4) {
+// Four walk points placed on the image (rotation and translation) and IRAF's bound test
+// 0 <= x < xmax, 0 <= y < ymax; coordinates of failing points are zeroed so that they read pixel 0.
+struct Points4 {
+  __m256d x, y, ok;
+};
+
+struct Placement {
+  __m256d x0, y0, ct, st, xmax, ymax;
+  Placement(double px0, double py0, double c, double s, double xm, double ym)
+      : x0(_mm256_set1_pd(px0)),
+        y0(_mm256_set1_pd(py0)),
+        ct(_mm256_set1_pd(c)),
+        st(_mm256_set1_pd(s)),
+        xmax(_mm256_set1_pd(xm)),
+        ymax(_mm256_set1_pd(ym)) {}
+  Points4 at(const double* rc, const double* rs, int k) const {
     const __m256d a = _mm256_loadu_pd(rc + k), b = _mm256_loadu_pd(rs + k);
-    const __m256d x =
-        _mm256_sub_pd(_mm256_add_pd(vx0, _mm256_mul_pd(a, vct)), _mm256_mul_pd(b, vst));
-    const __m256d y =
-        _mm256_add_pd(_mm256_add_pd(vy0, _mm256_mul_pd(a, vst)), _mm256_mul_pd(b, vct));
+    const __m256d x = _mm256_sub_pd(_mm256_add_pd(x0, _mm256_mul_pd(a, ct)), _mm256_mul_pd(b, st));
+    const __m256d y = _mm256_add_pd(_mm256_add_pd(y0, _mm256_mul_pd(a, st)), _mm256_mul_pd(b, ct));
+    const __m256d zero = _mm256_setzero_pd();
     const __m256d ok = _mm256_and_pd(
         _mm256_and_pd(_mm256_cmp_pd(x, zero, _CMP_GE_OQ), _mm256_cmp_pd(y, zero, _CMP_GE_OQ)),
         _mm256_and_pd(_mm256_cmp_pd(x, xmax, _CMP_LT_OQ), _mm256_cmp_pd(y, ymax, _CMP_LT_OQ)));
-    const __m256d xc = _mm256_and_pd(x, ok), yc = _mm256_and_pd(y, ok);
-    const __m128i i = _mm256_cvttpd_epi32(xc), j = _mm256_cvttpd_epi32(yc);
-    const __m256d fx = _mm256_sub_pd(xc, _mm256_cvtepi32_pd(i));
-    const __m256d fy = _mm256_sub_pd(yc, _mm256_cvtepi32_pd(j));
+    return Points4{_mm256_and_pd(x, ok), _mm256_and_pd(y, ok), ok};
+  }
+};
+
+// AVX2 version of kern::bilinear_iraf over a walk, four samples at a time with gathers of the
+// float32 pixels; same formula and bound. Returns how many points it did (the rest go through the
+// scalar kernel).
+int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, const double* rs, int n,
+                         double x0, double y0, double ct, double st, double* out) {
+  const Placement place(x0, y0, ct, st, nx - 2, ny - 2);
+  const __m256d zero = _mm256_setzero_pd(), nan = _mm256_set1_pd(NAN);
+  const __m256d all = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+  const __m256i split = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
+  const __m128i vnx = _mm_set1_epi32(nx);
+  const double* row0 = reinterpret_cast<const double*>(px);
+  const double* row1 = reinterpret_cast<const double*>(px + nx);
+  int k = 0;
+  for (; k + 4 <= n; k += 4) {
+    const Points4 p = place.at(rc, rs, k);
+    const __m128i i = _mm256_cvttpd_epi32(p.x), j = _mm256_cvttpd_epi32(p.y);
+    const __m256d fx = _mm256_sub_pd(p.x, _mm256_cvtepi32_pd(i));
+    const __m256d fy = _mm256_sub_pd(p.y, _mm256_cvtepi32_pd(j));
     const __m128i idx = _mm_add_epi32(_mm_mullo_epi32(j, vnx), i);
     // Each 64-bit gather fetches a horizontal pixel pair (i, i + 1) of one row: two gathers per
     // four samples instead of four. A permute then separates left and right pixels.
-    const __m256i split = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
-    const __m256d all = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
-    const __m256 r0 =
-        _mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_mask_i32gather_pd(
-                                     zero, reinterpret_cast<const double*>(px), idx, all, 4)),
-                                 split);
-    const __m256 r1 =
-        _mm256_permutevar8x32_ps(_mm256_castpd_ps(_mm256_mask_i32gather_pd(
-                                     zero, reinterpret_cast<const double*>(px + nx), idx, all, 4)),
-                                 split);
+    const __m256 r0 = _mm256_permutevar8x32_ps(
+        _mm256_castpd_ps(_mm256_mask_i32gather_pd(zero, row0, idx, all, 4)), split);
+    const __m256 r1 = _mm256_permutevar8x32_ps(
+        _mm256_castpd_ps(_mm256_mask_i32gather_pd(zero, row1, idx, all, 4)), split);
     const __m256d p00 = _mm256_cvtps_pd(_mm256_castps256_ps128(r0));
     const __m256d p01 = _mm256_cvtps_pd(_mm256_extractf128_ps(r0, 1));
     const __m256d p10 = _mm256_cvtps_pd(_mm256_castps256_ps128(r1));
@@ -113,37 +128,25 @@ int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, cons
     const __m256d top = _mm256_add_pd(p00, _mm256_mul_pd(fx, _mm256_sub_pd(p01, p00)));
     const __m256d bot = _mm256_add_pd(p10, _mm256_mul_pd(fx, _mm256_sub_pd(p11, p10)));
     const __m256d v = _mm256_add_pd(top, _mm256_mul_pd(fy, _mm256_sub_pd(bot, top)));
-    _mm256_storeu_pd(out + k, _mm256_blendv_pd(nan, v, ok));
+    _mm256_storeu_pd(out + k, _mm256_blendv_pd(nan, v, p.ok));
   }
   return k;
 }
 
-// AVX2 version of kern::nearest_sample (IRAF bound) over a walk.
+// AVX2 version of kern::nearest_sample (IRAF bound: 0 <= floor(x) <= nx - 2, i.e. x < nx - 1).
 int gather_nearest_iraf(const float* px, int nx, int ny, const double* rc, const double* rs, int n,
                         double x0, double y0, double ct, double st, double* out) {
-  const __m256d vx0 = _mm256_set1_pd(x0), vy0 = _mm256_set1_pd(y0);
-  const __m256d vct = _mm256_set1_pd(ct), vst = _mm256_set1_pd(st);
-  // 0 <= floor(x) <= nx - 2  <=>  0 <= x < nx - 1 (same for y)
-  const __m256d xmax = _mm256_set1_pd(nx - 1), ymax = _mm256_set1_pd(ny - 1);
-  const __m256d zero = _mm256_setzero_pd(), nan = _mm256_set1_pd(NAN);
-  const __m128 zerof = _mm_setzero_ps();
-  const __m128 allf = _mm_castsi128_ps(_mm_set1_epi32(-1));
+  const Placement place(x0, y0, ct, st, nx - 1, ny - 1);
+  const __m256d nan = _mm256_set1_pd(NAN);
+  const __m128 zerof = _mm_setzero_ps(), allf = _mm_castsi128_ps(_mm_set1_epi32(-1));
   const __m128i vnx = _mm_set1_epi32(nx);
   int k = 0;
   for (; k + 4 <= n; k += 4) {
-    const __m256d a = _mm256_loadu_pd(rc + k), b = _mm256_loadu_pd(rs + k);
-    const __m256d x =
-        _mm256_sub_pd(_mm256_add_pd(vx0, _mm256_mul_pd(a, vct)), _mm256_mul_pd(b, vst));
-    const __m256d y =
-        _mm256_add_pd(_mm256_add_pd(vy0, _mm256_mul_pd(a, vst)), _mm256_mul_pd(b, vct));
-    const __m256d ok = _mm256_and_pd(
-        _mm256_and_pd(_mm256_cmp_pd(x, zero, _CMP_GE_OQ), _mm256_cmp_pd(y, zero, _CMP_GE_OQ)),
-        _mm256_and_pd(_mm256_cmp_pd(x, xmax, _CMP_LT_OQ), _mm256_cmp_pd(y, ymax, _CMP_LT_OQ)));
-    const __m128i i = _mm256_cvttpd_epi32(_mm256_and_pd(x, ok));
-    const __m128i j = _mm256_cvttpd_epi32(_mm256_and_pd(y, ok));
+    const Points4 p = place.at(rc, rs, k);
+    const __m128i i = _mm256_cvttpd_epi32(p.x), j = _mm256_cvttpd_epi32(p.y);
     const __m128i idx = _mm_add_epi32(_mm_mullo_epi32(j, vnx), i);
     const __m256d v = _mm256_cvtps_pd(_mm_mask_i32gather_ps(zerof, px, idx, allf, 4));
-    _mm256_storeu_pd(out + k, _mm256_blendv_pd(nan, v, ok));
+    _mm256_storeu_pd(out + k, _mm256_blendv_pd(nan, v, p.ok));
   }
   return k;
 }
@@ -155,7 +158,6 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
   Ring r;
   r.val = val_[slot].data();
   if (mode == RingMode::Mean || mode == RingMode::Median) {
-    last_walk_[slot] = nullptr;
     sample_sectors(slot, a, g, mode == RingMode::Median, r);
     double sum = 0;
     int cnt = 0;
@@ -175,7 +177,6 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
       build_walks(&pw, &key, 1, s_.step, s_.linear);
     }
     Walk& w = *pw;
-    last_walk_[slot] = &w;
     if (slot == 0) w.ensure_basis();  // the main ring is fitted; gradient rings need no basis
     const double ct = std::cos(g.theta), st = std::sin(g.theta);
     const double x0 = g.x0, y0 = g.y0;

@@ -228,17 +228,14 @@ bool perturb_walk(const Walk& base, double eps, Walk& out) {
   return true;
 }
 
-void Walk::ensure_basis() {
-  if (basis_ready) return;
-  const double* c = c1.data();
-  const double* s = s1.data();
-  double* cc = c2.data();
-  double* ss = s2.data();
-  double m[10] = {}, sb[4] = {};
+namespace {
+
+template <bool Weighted>
+void normal_sums(const double* s1, const double* c1, const double* s2, const double* c2,
+                 const double* val, int n, double* m, double* sb) {
   for (int j = 0; j < n; ++j) {
-    cc[j] = c[j] * c[j] - s[j] * s[j];
-    ss[j] = 2 * s[j] * c[j];
-    const double b0 = s[j], b1 = c[j], b2 = ss[j], b3 = cc[j];
+    const double w = Weighted ? (std::isfinite(val[j]) ? 1.0 : 0.0) : 1.0;
+    const double b0 = w * s1[j], b1 = w * c1[j], b2 = w * s2[j], b3 = w * c2[j];
     sb[0] += b0;
     sb[1] += b1;
     sb[2] += b2;
@@ -254,10 +251,30 @@ void Walk::ensure_basis() {
     m[8] += b3 * b2;
     m[9] += b3 * b3;
   }
+}
+
+}  // namespace
+
+void normal_matrix4(const double* s1, const double* c1, const double* s2, const double* c2,
+                    const double* val, int n, double* m4, double* sumb) {
+  double m[10] = {}, sb[4] = {};
+  if (val != nullptr)
+    normal_sums<true>(s1, c1, s2, c2, val, n, m, sb);
+  else
+    normal_sums<false>(s1, c1, s2, c2, val, n, m, sb);
   int t = 0;
   for (int r = 0; r < 4; ++r)
     for (int q = 0; q <= r; ++q, ++t) m4[r * 4 + q] = m4[q * 4 + r] = m[t];
   for (int r = 0; r < 4; ++r) sumb[r] = sb[r];
+}
+
+void Walk::ensure_basis() {
+  if (basis_ready) return;
+  for (int j = 0; j < n; ++j) {
+    c2[j] = c1[j] * c1[j] - s1[j] * s1[j];
+    s2[j] = 2 * s1[j] * c1[j];
+  }
+  normal_matrix4(s1.data(), c1.data(), s2.data(), c2.data(), nullptr, n, m4, sumb);
   basis_ready = true;
 }
 
