@@ -11,27 +11,40 @@ bool inside_ellipse(double dx, double dy, double a, double q, double ct, double 
 }
 
 FluxIntegrator::FluxIntegrator(const ImageView& img) : img_(img) {
-  const long full = img.nx / kBlock;
-  nb_ = full + 1;
-  sum_.resize(static_cast<std::size_t>(nb_) * img.ny);
-  cnt_.resize(static_cast<std::size_t>(nb_) * img.ny);
-  for (int j = 0; j < img.ny; ++j) {
-    const float* row = img.row(j);
-    double* s = &sum_[static_cast<std::size_t>(j) * nb_];
-    std::int32_t* c = &cnt_[static_cast<std::size_t>(j) * nb_];
+  const std::size_t w = static_cast<std::size_t>(img.nx) + 1;
+  sum_.resize(w * img.ny);
+  cnt_.resize(w * img.ny);
+  // Per-pixel prefix sums along rows; four rows at a time, since each row is a chain of
+  // dependent additions and four independent chains overlap.
+  int j = 0;
+  for (; j + 4 <= img.ny; j += 4) {
+    const float* r[4] = {img.row(j), img.row(j + 1), img.row(j + 2), img.row(j + 3)};
+    double* s[4];
+    std::int32_t* c[4];
+    for (int l = 0; l < 4; ++l) {
+      s[l] = &sum_[(j + l) * w];
+      c[l] = &cnt_[(j + l) * w];
+      s[l][0] = 0;
+      c[l][0] = 0;
+    }
+    for (int i = 0; i < img.nx; ++i)
+      for (int l = 0; l < 4; ++l) {
+        const float v = r[l][i];
+        const bool ok = std::isfinite(v);
+        s[l][i + 1] = s[l][i] + (ok ? v : 0.0);
+        c[l][i + 1] = c[l][i] + ok;
+      }
+  }
+  for (; j < img.ny; ++j) {
+    const float* r = img.row(j);
+    double* s = &sum_[j * w];
+    std::int32_t* c = &cnt_[j * w];
     s[0] = 0;
     c[0] = 0;
-    for (long b = 0; b < full; ++b) {
-      double bs = 0;
-      std::int32_t bc = 0;
-      for (int k = 0; k < kBlock; ++k) {
-        const float v = row[b * kBlock + k];
-        const bool ok = std::isfinite(v);
-        bs += ok ? v : 0.0;
-        bc += ok;
-      }
-      s[b + 1] = s[b] + bs;
-      c[b + 1] = c[b] + bc;
+    for (int i = 0; i < img.nx; ++i) {
+      const bool ok = std::isfinite(r[i]);
+      s[i + 1] = s[i] + (ok ? r[i] : 0.0);
+      c[i + 1] = c[i] + ok;
     }
   }
 }
@@ -40,32 +53,23 @@ void FluxIntegrator::add_span(long j, long lo, long hi, double& f, std::int32_t&
   lo = std::max(lo, 0L);
   hi = std::min(hi, static_cast<long>(img_.nx) - 1);
   if (hi < lo) return;
-  const float* row = img_.row(static_cast<int>(j));
-  auto direct = [&](long a, long b) {  // [a, b)
-    for (long i = a; i < b; ++i)
-      if (std::isfinite(row[i])) {
-        f += row[i];
-        ++n;
-      }
-  };
-  const long b0 = (lo + kBlock - 1) / kBlock, b1 = (hi + 1) / kBlock;
-  if (b1 <= b0) {
-    direct(lo, hi + 1);
-    return;
-  }
-  direct(lo, b0 * kBlock);
-  const std::size_t base = static_cast<std::size_t>(j) * nb_;
-  f += sum_[base + b1] - sum_[base + b0];
-  n += cnt_[base + b1] - cnt_[base + b0];
-  direct(b1 * kBlock, hi + 1);
+  const std::size_t base = static_cast<std::size_t>(j) * (img_.nx + 1);
+  f += sum_[base + hi + 1] - sum_[base + lo];
+  n += cnt_[base + hi + 1] - cnt_[base + lo];
 }
 
 namespace {
 
-// Widens or narrows [lo, hi] so that its ends agree with `pred` exactly (the root formula is
-// only accurate to rounding).
+// [lo, hi] = the integers in [xl, xr], made to agree exactly with `pred` (the membership rule).
+// The roots are accurate to ~1e-12 px unless the row grazes the curve (`grazing`: the square root
+// in the root formula is small and amplifies rounding), so the predicate only needs evaluating
+// there or when an end lies within 1e-7 px of an integer.
 template <class Pred>
-void fix_ends(long& lo, long& hi, Pred pred) {
+void span(double xl, double xr, bool grazing, long& lo, long& hi, Pred pred) {
+  lo = static_cast<long>(std::ceil(xl));
+  hi = static_cast<long>(std::floor(xr));
+  const double tol = 1e-7;
+  if (!grazing && lo - xl > tol && xr - hi > tol && lo - xl < 1 - tol && xr - hi < 1 - tol) return;
   while (pred(lo - 1)) --lo;
   while (lo <= hi && !pred(lo)) ++lo;
   while (pred(hi + 1)) ++hi;
@@ -78,6 +82,7 @@ Enclosed FluxIntegrator::compute(double a, double cx, double cy, double eps, dou
   Enclosed out;
   const double q = 1.0 - eps, ct = std::cos(theta), st = std::sin(theta);
   const double iq2 = 1.0 / (q * q);
+  // Ellipse membership as a quadratic in dx at fixed dy: A dx^2 + B dx + C <= 0.
   const double A = ct * ct + st * st * iq2;
   const double ext = std::max(a, a * std::sqrt(st * st + q * q * ct * ct)) + 1;
   const long j0 = std::max(0L, static_cast<long>(std::floor(cy - ext)));
@@ -85,10 +90,11 @@ Enclosed FluxIntegrator::compute(double a, double cx, double cy, double eps, dou
   for (long j = j0; j <= j1; ++j) {
     const double dy = j - cy;
     const double rc = a * a - dy * dy;
+    long lo, hi;
     if (rc >= 0) {
       const double h = std::sqrt(rc);
-      long lo = static_cast<long>(std::ceil(cx - h)), hi = static_cast<long>(std::floor(cx + h));
-      fix_ends(lo, hi, [&](long i) { return (i - cx) * (i - cx) + dy * dy <= a * a; });
+      span(cx - h, cx + h, h < 1e-4 * (a + 1), lo, hi,
+           [&](long i) { return (i - cx) * (i - cx) + dy * dy <= a * a; });
       add_span(j, lo, hi, out.flux_c, out.npix_c);
     }
     const double B = 2 * dy * (ct * st - st * ct * iq2);
@@ -96,9 +102,8 @@ Enclosed FluxIntegrator::compute(double a, double cx, double cy, double eps, dou
     const double D = B * B - 4 * A * C;
     if (D >= 0) {
       const double sq = std::sqrt(D);
-      long lo = static_cast<long>(std::ceil(cx + (-B - sq) / (2 * A)));
-      long hi = static_cast<long>(std::floor(cx + (-B + sq) / (2 * A)));
-      fix_ends(lo, hi, [&](long i) { return inside_ellipse(i - cx, dy, a, q, ct, st); });
+      span(cx + (-B - sq) / (2 * A), cx + (-B + sq) / (2 * A), sq < 1e-4 * (std::fabs(B) + a + 1),
+           lo, hi, [&](long i) { return inside_ellipse(i - cx, dy, a, q, ct, st); });
       add_span(j, lo, hi, out.flux_e, out.npix_e);
     }
   }
