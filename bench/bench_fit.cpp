@@ -13,6 +13,7 @@ struct Case {
   const char* file;
   int plane;
   double x0, y0;
+  bool fluxes = true;
 };
 
 void BM_FullFit(benchmark::State& state, Case c) {
@@ -26,6 +27,7 @@ void BM_FullFit(benchmark::State& state, Case c) {
   cfg.sma0 = 10;
   cfg.eps0 = 0.2;
   cfg.pa0 = 90;
+  cfg.fluxes = c.fluxes;
   long samples = 0;
   std::size_t rows = 0;
   for (auto _ : state) {
@@ -42,6 +44,9 @@ void BM_FullFit(benchmark::State& state, Case c) {
 }
 
 BENCHMARK_CAPTURE(BM_FullFit, synth_highsnr, Case{"tests/data/synth_highsnr.fits", -1, 256, 256})
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_FullFit, synth_highsnr_no_fluxes,
+                  Case{"tests/data/synth_highsnr.fits", -1, 256, 256, false})
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_FullFit, synth, Case{"tests/data/synth.fits", -1, 256, 256})
     ->Unit(benchmark::kMillisecond);
