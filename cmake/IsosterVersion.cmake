@@ -8,6 +8,11 @@ if(GIT_FOUND AND EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/.git)
   if(_rc EQUAL 0 AND _rev)
     set(ISOSTER_GIT_REVISION "${_rev}")
   endif()
+  # Re-configure (and so refresh the revision written into every output) after each commit.
+  if(EXISTS ${CMAKE_CURRENT_SOURCE_DIR}/.git/logs/HEAD)
+    set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS
+      ${CMAKE_CURRENT_SOURCE_DIR}/.git/logs/HEAD)
+  endif()
 endif()
 set(ISOSTER_BUILD_FLAGS "${CMAKE_BUILD_TYPE}")
 if(ISOSTER_NATIVE)
