@@ -14,13 +14,30 @@ namespace {
 std::atomic<long> g_allocs{0};
 }
 
-void* operator new(std::size_t n) {
+// Every replaceable form the library may use counts; all of them pair with free().
+namespace {
+void* counted(std::size_t n) {
   ++g_allocs;
-  if (void* p = std::malloc(n ? n : 1)) return p;
+  return std::malloc(n ? n : 1);
+}
+}  // namespace
+
+void* operator new(std::size_t n) {
+  if (void* p = counted(n)) return p;
   throw std::bad_alloc();
 }
+void* operator new[](std::size_t n) {
+  if (void* p = counted(n)) return p;
+  throw std::bad_alloc();
+}
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return counted(n); }
 void operator delete(void* p) noexcept { std::free(p); }
+void operator delete[](void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+void operator delete[](void* p, std::size_t) noexcept { std::free(p); }
+void operator delete(void* p, const std::nothrow_t&) noexcept { std::free(p); }
+void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); }
 
 namespace {
 
@@ -57,7 +74,7 @@ TEST(Allocation, IndependentOfThePassCount) {
                 isoster::to_string(mode), a.allocs, a.passes, b.allocs, b.passes);
     EXPECT_GT(b.passes, a.passes + 500);
     EXPECT_EQ(a.allocs, b.allocs);
-    EXPECT_LT(a.allocs, 300);
+    EXPECT_LT(a.allocs, 500);
   }
 }
 
