@@ -1,4 +1,5 @@
-// In-memory images for the core: row-major float32 pixels, x = column, y = row, 0-based.
+// In-memory images for the core: row-major float32 pixels, x = column, y = row, 0-based; at least
+// 3x3 pixels (fit_image refuses smaller ones: every sample reads a 2x2 cell).
 // A pixel is bad when it is NaN: masks and non-finite values are folded into NaN once, on load,
 // so every kernel tests validity with a single isfinite on its interpolated value.
 #pragma once

@@ -307,6 +307,12 @@ void Driver::central_row(FitResult& out) {
 FitResult fit_image(const ImageView& image, const FitConfig& cfg) {
   validate(cfg);
   if (image.empty()) throw std::invalid_argument("empty image");
+  // Every sample reads a 2x2 cell and IRAF's bound needs x < nx - 2: smaller images hold no sample.
+  if (image.nx < 3 || image.ny < 3) {
+    std::ostringstream m;
+    m << "image too small (" << image.nx << "x" << image.ny << "): at least 3x3 pixels are needed";
+    throw std::invalid_argument(m.str());
+  }
   FitResult out;
   double x0 = is_set(cfg.x0) ? cfg.x0 : (image.nx - 1) / 2.0;
   double y0 = is_set(cfg.y0) ? cfg.y0 : (image.ny - 1) / 2.0;

@@ -175,8 +175,10 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
       stop = true;
     }
     if (!stop && code != 1 && code != 2 && code != 4) {
-      if (std::fabs(geom.eps) > 0.95 || geom.x0 < 0 || geom.x0 > img_.nx - 1 || geom.y0 < 0 ||
-          geom.y0 > img_.ny - 1 || (is_set(cfg_.maxrit) && a >= cfg_.maxrit)) {
+      // Negated tests: a NaN geometry (from a NaN gradient) diverges as well.
+      const bool inside = geom.x0 >= 0 && geom.x0 <= img_.nx - 1 && geom.y0 >= 0 &&
+                          geom.y0 <= img_.ny - 1 && std::isfinite(geom.theta);
+      if (!(std::fabs(geom.eps) <= 0.95) || !inside || (is_set(cfg_.maxrit) && a >= cfg_.maxrit)) {
         code = 4;
         stop = true;
       }
@@ -300,7 +302,8 @@ IsoResult IsophoteFitter::fit_photutils(const IsoRequest& req, const Geometry& s
       measure(cur, a, req.mode, ++sampling);
       gradient_photutils(cur, req, cur_stored);
       // photutils' _check_conditions (spec 3.4 and 3.6).
-      bool proceed = !(g.x0 < 1 || g.x0 > img_.nx || g.y0 < 1 || g.y0 > img_.ny || g.eps > 0.95);
+      bool proceed = g.x0 >= 1 && g.x0 <= img_.nx && g.y0 >= 1 && g.y0 <= img_.ny &&
+                     g.eps <= 0.95 && std::isfinite(g.theta);  // NaN geometry fails
       if (std::isfinite(cur.sg) && cur.sg != 0 && std::isfinite(cur.rho) && cur.rho != 0) {
         if (req.outward && (cur.rho > cfg_.maxgerr || cur.g >= 0)) {
           if (lexceed) proceed = false;

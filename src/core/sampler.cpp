@@ -295,6 +295,10 @@ double RingSampler::sector_value(const Geometry& g, double q, double a1, double 
                                  double phi1, double phi2, bool median, double& area,
                                  bool& fell_back) {
   fell_back = false;
+  area = 0;
+  if (!(std::isfinite(g.x0) && std::isfinite(g.y0) && std::isfinite(g.theta) && q > 0 &&
+        std::isfinite(phi1) && std::isfinite(phi2)))
+    return NAN;  // a diverged geometry samples nothing
   const double ct = std::cos(g.theta), st = std::sin(g.theta);
   const double c1 = std::cos(phi1), s1 = std::sin(phi1), c2 = std::cos(phi2), s2 = std::sin(phi2);
   const double sc1 = scale(q, phi1), sc2 = scale(q, phi2);
@@ -316,7 +320,8 @@ double RingSampler::sector_value(const Geometry& g, double q, double a1, double 
   ymin -= 1;
   xmax += 1;
   ymax += 1;
-  if (xmin < 0 || ymin < 0 || xmax > img_.nx - 1 || ymax > img_.ny - 1) return NAN;
+  // Written so that a NaN geometry fails too.
+  if (!(xmin >= 0 && ymin >= 0 && xmax <= img_.nx - 1 && ymax <= img_.ny - 1)) return NAN;
   const int i0 = static_cast<int>(std::ceil(xmin)), i1 = static_cast<int>(std::floor(xmax));
   const int j0 = static_cast<int>(std::ceil(ymin)), j1 = static_cast<int>(std::floor(ymax));
   const std::size_t box = static_cast<std::size_t>(i1 - i0 + 1) * (j1 - j0 + 1);

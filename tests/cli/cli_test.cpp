@@ -220,6 +220,11 @@ TEST_F(CliTest, AllNanImageExits1) {
                  {"nan.fits", "no valid pixel"});
 }
 
+TEST_F(CliTest, TinyImageExits1) {
+  ist::write_fits_image(path("tiny.fits"), std::vector<float>(4, 1.0f), 2, 2);
+  expect_failure({"fit", path("tiny.fits"), "-o", path("out.fits")}, 1, {"tiny.fits", "too small"});
+}
+
 TEST_F(CliTest, CentreOutsideImageExits1) {
   const std::string in = write_galaxy("gal.fits");
   expect_failure({"fit", in, "--x0", "1000", "--y0", "1000", "-o", path("out.fits")}, 1,
