@@ -34,12 +34,14 @@ void validate(const FitConfig& c) {
     bad("sma0 (" + num(c.sma0) + ") is smaller than minsma (" + num(c.minsma) + ")");
   if (!(c.step > 0.0) || !std::isfinite(c.step)) bad("step must be > 0, got " + num(c.step));
   if (c.linear_step && c.step < 0.05) bad("linear step must be >= 0.05 px");
+  if (!c.linear_step && c.step < 1e-3) bad("step must be >= 0.001 (geometric growth)");
   if (!(c.conver > 0.0)) bad("conver must be > 0, got " + num(c.conver));
   if (c.minit < 1) bad("minit must be >= 1");
   if (c.maxit < c.minit) bad("maxit must be >= minit");
+  if (c.maxit > 100000) bad("maxit must be <= 100000");
   if (is_set(c.fflag) && !(c.fflag >= 0.0 && c.fflag <= 1.0)) bad("fflag must be in [0, 1]");
   if (!(c.maxgerr > 0.0)) bad("maxgerr must be > 0");
-  if (c.nclip < 0) bad("nclip must be >= 0");
+  if (c.nclip < 0 || c.nclip > 1000) bad("nclip must be in [0, 1000]");
   if (!(c.usclip > 0.0) || !(c.lsclip > 0.0)) bad("sclip thresholds must be > 0");
   if (is_set(c.maxrit) && !(c.maxrit > 0.0)) bad("maxrit must be > 0");
   if (is_set(c.wander) && !(c.wander > 0.0)) bad("wander must be > 0");

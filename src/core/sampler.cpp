@@ -271,6 +271,7 @@ void RingSampler::statistics(Ring& r, bool clip) const {
       const double hi = mean + s_.usclip * sd;
       const double lo = mean - (s_.iraf ? s_.lsclip : s_.usclip) * sd;
       double sum = 0;
+      const int before = cnt;
       cnt = 0;
       for (int k = 0; k < n; ++k) {
         const double x = v[k];
@@ -282,6 +283,7 @@ void RingSampler::statistics(Ring& r, bool clip) const {
           ++cnt;
         }
       }
+      if (cnt == before) break;  // nothing rejected: further passes would change nothing
       mean = cnt > 0 ? sum / cnt : NAN;
       sd = variance(cnt, mean);
     }
