@@ -188,6 +188,28 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
   }
 }
 
+namespace {
+
+// Rotates each point by delta * jac (two terms of each series: |delta jac| < 1e-4 rad, exact to
+// ~1e-20) and recomputes its radius for the new ellipticity. Independent points: vectorised.
+void perturb_points(int n, double delta, double aq, double qq, const double* __restrict c,
+                    const double* __restrict s, const double* __restrict jac,
+                    double* __restrict xr, double* __restrict yr, double* __restrict co,
+                    double* __restrict so) {
+  for (int k = 0; k < n; ++k) {
+    const double t = delta * jac[k];
+    const double ct = 1.0 - 0.5 * t * t, st = t - t * t * t * (1.0 / 6);
+    const double cn = c[k] * ct - s[k] * st, sn = s[k] * ct + c[k] * st;
+    const double r = aq / std::sqrt(qq * cn * cn + sn * sn);
+    co[k] = cn;
+    so[k] = sn;
+    xr[k] = r * cn;
+    yr[k] = r * sn;
+  }
+}
+
+}  // namespace
+
 bool perturb_walk(const Walk& base, double eps, Walk& out) {
   const double delta = eps - base.key.eps;
   if (!base.perturbable || !(std::fabs(delta) <= kMaxWalkPerturbation)) return false;
@@ -200,27 +222,11 @@ bool perturb_walk(const Walk& base, double eps, Walk& out) {
     for (auto* v : {&out.rc, &out.rs, &out.c1, &out.s1, &out.c2, &out.s2})
       v->resize(base.rc.size());
   const double a = base.key.a, q = 1.0 - eps, qq = q * q, aq = a * q;
-  const double* c = base.c1.data();
-  const double* s = base.s1.data();
-  const double* jac = base.jac.data();
-  double* xr = out.rc.data();
-  double* yr = out.rs.data();
-  double* co = out.c1.data();
-  double* so = out.s1.data();
-  for (int k = 0; k < n; ++k) {
-    // |delta jac| < 1e-4 rad: two terms of each series are exact to ~1e-20.
-    const double t = delta * jac[k];
-    const double ct = 1.0 - 0.5 * t * t, st = t - t * t * t * (1.0 / 6);
-    const double cn = c[k] * ct - s[k] * st, sn = s[k] * ct + c[k] * st;
-    const double r = aq / std::sqrt(qq * cn * cn + sn * sn);
-    co[k] = cn;
-    so[k] = sn;
-    xr[k] = r * cn;
-    yr[k] = r * sn;
-  }
+  perturb_points(n, delta, aq, qq, base.c1.data(), base.s1.data(), base.jac.data(), out.rc.data(),
+                 out.rs.data(), out.c1.data(), out.s1.data());
   if (n > 0) {  // IRAF's first point sits at r = a whatever the ellipticity
-    xr[0] = a * co[0];
-    yr[0] = a * so[0];
+    out.rc[0] = a * out.c1[0];
+    out.rs[0] = a * out.s1[0];
   }
   out.n = n;
   out.basis_ready = false;
