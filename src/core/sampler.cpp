@@ -1,4 +1,5 @@
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 #include "isoster/kernels.hpp"
@@ -37,6 +38,45 @@ double eccentric_anomaly(double phi, double q) {
 double scale(double q, double phi) {
   const double c = std::cos(phi), s = std::sin(phi);
   return q / std::sqrt(q * q * c * c + s * s);
+}
+
+// Loops over the sample buffer, written as small functions of restrict pointers with four partial
+// sums so that the compiler vectorises them (one accumulator would also be a chain of dependent
+// additions). |x| <= DBL_MAX is false for NaN and infinities.
+void finite_sum(const double* __restrict v, int n, double& sum, int& cnt) {
+  double s4[4] = {0, 0, 0, 0};
+  long c4[4] = {0, 0, 0, 0};
+  int k = 0;
+  for (; k + 4 <= n; k += 4)
+    for (int l = 0; l < 4; ++l) {
+      const double x = v[k + l];
+      const bool ok = std::fabs(x) <= DBL_MAX;
+      s4[l] += ok ? x : 0.0;
+      c4[l] += ok;
+    }
+  for (; k < n; ++k) {
+    const bool ok = std::fabs(v[k]) <= DBL_MAX;
+    s4[0] += ok ? v[k] : 0.0;
+    c4[0] += ok;
+  }
+  sum = (s4[0] + s4[1]) + (s4[2] + s4[3]);
+  cnt = static_cast<int>(c4[0] + c4[1] + c4[2] + c4[3]);
+}
+
+double finite_sq_dev(const double* __restrict v, int n, double mean) {
+  double s4[4] = {0, 0, 0, 0};
+  int k = 0;
+  for (; k + 4 <= n; k += 4)
+    for (int l = 0; l < 4; ++l) {
+      const double x = v[k + l];
+      const double d = std::fabs(x) <= DBL_MAX ? x - mean : 0.0;
+      s4[l] += d * d;
+    }
+  for (; k < n; ++k) {
+    const double d = std::fabs(v[k]) <= DBL_MAX ? v[k] - mean : 0.0;
+    s4[0] += d * d;
+  }
+  return (s4[0] + s4[1]) + (s4[2] + s4[3]);
 }
 
 }  // namespace
@@ -159,13 +199,9 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
   r.val = val_[slot].data();
   if (mode == RingMode::Mean || mode == RingMode::Median) {
     sample_sectors(slot, a, g, mode == RingMode::Median, r);
-    double sum = 0;
-    int cnt = 0;
-    for (int k = 0; k < r.npoint; ++k)
-      if (std::isfinite(r.val[k])) {
-        sum += r.val[k];
-        ++cnt;
-      }
+    double sum;
+    int cnt;
+    finite_sum(r.val, r.npoint, sum, cnt);
     r.ndata = cnt;
     r.mean = sum;
   } else {
@@ -209,23 +245,9 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
         out[k] = kern::bilinear_photutils(px, nx, ny, x0 + rc[k] * ct - rs[k] * st,
                                           y0 + rc[k] * st + rs[k] * ct);
     }
-    // Four partial sums: a single accumulator is a chain of dependent adds (4 cycles each).
-    double sum4[4] = {0, 0, 0, 0};
-    int cnt4[4] = {0, 0, 0, 0};
-    int k = 0;
-    for (; k + 4 <= n; k += 4)
-      for (int l = 0; l < 4; ++l) {
-        const bool ok = std::isfinite(out[k + l]);
-        sum4[l] += ok ? out[k + l] : 0.0;
-        cnt4[l] += ok;
-      }
-    for (; k < n; ++k) {
-      const bool ok = std::isfinite(out[k]);
-      sum4[0] += ok ? out[k] : 0.0;
-      cnt4[0] += ok;
-    }
-    const double sum = (sum4[0] + sum4[1]) + (sum4[2] + sum4[3]);
-    const int cnt = cnt4[0] + cnt4[1] + cnt4[2] + cnt4[3];
+    double sum;
+    int cnt;
+    finite_sum(out, n, sum, cnt);
     r.npoint = n;
     r.c1 = w.c1.data();
     r.s1 = w.s1.data();
@@ -247,18 +269,7 @@ void RingSampler::statistics(Ring& r, bool clip) const {
   double* v = r.val;
   const int n = r.npoint;
   auto variance = [&](int cnt, double mean) {
-    double s4[4] = {0, 0, 0, 0};
-    int k = 0;
-    for (; k + 4 <= n; k += 4)
-      for (int l = 0; l < 4; ++l) {
-        const double d = std::isfinite(v[k + l]) ? v[k + l] - mean : 0.0;
-        s4[l] += d * d;
-      }
-    for (; k < n; ++k) {
-      const double d = std::isfinite(v[k]) ? v[k] - mean : 0.0;
-      s4[0] += d * d;
-    }
-    const double ss = (s4[0] + s4[1]) + (s4[2] + s4[3]);
+    const double ss = finite_sq_dev(v, n, mean);
     const int dof = s_.iraf ? cnt - 1 : cnt;
     return dof > 0 ? std::sqrt(ss / dof) : NAN;
   };

@@ -193,9 +193,8 @@ namespace {
 // Rotates each point by delta * jac (two terms of each series: |delta jac| < 1e-4 rad, exact to
 // ~1e-20) and recomputes its radius for the new ellipticity. Independent points: vectorised.
 void perturb_points(int n, double delta, double aq, double qq, const double* __restrict c,
-                    const double* __restrict s, const double* __restrict jac,
-                    double* __restrict xr, double* __restrict yr, double* __restrict co,
-                    double* __restrict so) {
+                    const double* __restrict s, const double* __restrict jac, double* __restrict xr,
+                    double* __restrict yr, double* __restrict co, double* __restrict so) {
   for (int k = 0; k < n; ++k) {
     const double t = delta * jac[k];
     const double ct = 1.0 - 0.5 * t * t, st = t - t * t * t * (1.0 / 6);
