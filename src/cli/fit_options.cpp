@@ -22,16 +22,16 @@ po::options_description fit_parameters() {
       "x0", po::value<double>(),
       "start centre x, 0-based pixels (default: image centre, then the object locator)")(
       "y0", po::value<double>(), "start centre y, 0-based pixels")(
-      "sma0", po::value<double>()->default_value(10.0),
-      "semi-major axis of the first isophote (px)")("eps", po::value<double>()->default_value(0.2),
-                                                    "start ellipticity, in [0, 1)")(
+      "sma0", po::value<double>()->default_value(10.0, "10"),
+      "semi-major axis of the first isophote (px)")(
+      "eps", po::value<double>()->default_value(0.2, "0.2"), "start ellipticity, in [0, 1)")(
       "pa", po::value<double>(),
       "start position angle, degrees counter-clockwise from +x (default 110 iraf, 90 photutils)")(
-      "minsma", po::value<double>()->default_value(0.0),
+      "minsma", po::value<double>()->default_value(0.0, "0"),
       "smallest SMA; < 0.5 adds the central row")(
       "maxsma", po::value<double>(),
       "largest SMA (default: until the gradient or fflag stops growth)")(
-      "step", po::value<double>()->default_value(0.1),
+      "step", po::value<double>()->default_value(0.1, "0.1"),
       "SMA growth: a*(1+step), or a+step with --linear-step")("linear-step", flag(),
                                                               "grow the SMA linearly")(
       "integrator", po::value<std::string>()->default_value("bilinear"),
@@ -42,8 +42,8 @@ po::options_description fit_parameters() {
       "nclip", po::value<int>()->default_value(0), "clipping passes (0: none)")(
       "fflag", po::value<double>(),
       "largest flagged fraction of samples (default 0.5 iraf, 0.3 photutils)")(
-      "maxgerr", po::value<double>()->default_value(0.5), "largest relative gradient error")(
-      "conver", po::value<double>()->default_value(0.05), "convergence factor")(
+      "maxgerr", po::value<double>()->default_value(0.5, "0.5"), "largest relative gradient error")(
+      "conver", po::value<double>()->default_value(0.05, "0.05"), "convergence factor")(
       "minit", po::value<int>()->default_value(10), "minimum passes per isophote")(
       "maxit", po::value<int>()->default_value(50), "maximum passes per isophote")(
       "maxrit", po::value<double>(), "SMA beyond which isophotes are not iterated")(
@@ -51,11 +51,11 @@ po::options_description fit_parameters() {
       "soft", flag(), "two consecutive gradient failures needed to stop growth (iraf)")(
       "fix-center", flag(), "hold the centre")("fix-pa", flag(), "hold the position angle")(
       "fix-eps", flag(), "hold the ellipticity")("olthresh",
-                                                 po::value<double>()->default_value(1.0),
+                                                 po::value<double>()->default_value(1.0, "1"),
                                                  "object locator threshold (<= 0: locator off)")(
       "no-recenter", flag(), "run the locator but keep the given centre")(
       "keep-center", flag(), "keep the given centre when the locator finds no object")(
-      "grad-ref0", po::value<double>()->default_value(-0.05),
+      "grad-ref0", po::value<double>()->default_value(-0.05, "-0.05"),
       "initial gradient reference (image units/px)")("no-fluxes", flag(),
                                                      "skip TFLUX/NPIX (faster)")(
       "compat", po::value<std::string>()->default_value("iraf"), "iraf|photutils behaviour");
