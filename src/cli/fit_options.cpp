@@ -18,47 +18,71 @@ po::typed_value<bool>* flag() {
 
 po::options_description fit_parameters() {
   po::options_description d("Fit parameters (also valid as keys of an INI --config file)");
-  d.add_options()(
-      "x0", po::value<double>(),
-      "start centre x, 0-based pixels (default: image centre, then the object locator)")(
-      "y0", po::value<double>(), "start centre y, 0-based pixels")(
-      "sma0", po::value<double>()->default_value(10.0, "10"),
-      "semi-major axis of the first isophote (px)")(
-      "eps", po::value<double>()->default_value(0.2, "0.2"), "start ellipticity, in [0, 1)")(
-      "pa", po::value<double>(),
-      "start position angle, degrees counter-clockwise from +x (default 110 iraf, 90 photutils)")(
-      "minsma", po::value<double>()->default_value(0.0, "0"),
-      "smallest SMA; < 0.5 adds the central row")(
-      "maxsma", po::value<double>(),
-      "largest SMA (default: until the gradient or fflag stops growth)")(
-      "step", po::value<double>()->default_value(0.1, "0.1"),
-      "SMA growth: a*(1+step), or a+step with --linear-step")("linear-step", flag(),
-                                                              "grow the SMA linearly")(
-      "integrator", po::value<std::string>()->default_value("bilinear"),
-      "bilinear|nearest|mean|median")("sclip", po::value<double>(),
-                                      "sigma-clipping threshold, both sides (default 3)")(
-      "usclip", po::value<double>(), "upper clipping threshold")("lsclip", po::value<double>(),
-                                                                 "lower clipping threshold")(
-      "nclip", po::value<int>()->default_value(0), "clipping passes (0: none)")(
-      "fflag", po::value<double>(),
-      "largest flagged fraction of samples (default 0.5 iraf, 0.3 photutils)")(
-      "maxgerr", po::value<double>()->default_value(0.5, "0.5"), "largest relative gradient error")(
-      "conver", po::value<double>()->default_value(0.05, "0.05"), "convergence factor")(
-      "minit", po::value<int>()->default_value(10), "minimum passes per isophote")(
-      "maxit", po::value<int>()->default_value(50), "maximum passes per isophote")(
-      "maxrit", po::value<double>(), "SMA beyond which isophotes are not iterated")(
-      "wander", po::value<double>(), "largest centre move per pass (iraf)")(
-      "soft", flag(), "two consecutive gradient failures needed to stop growth (iraf)")(
-      "fix-center", flag(), "hold the centre")("fix-pa", flag(), "hold the position angle")(
-      "fix-eps", flag(), "hold the ellipticity")("olthresh",
-                                                 po::value<double>()->default_value(1.0, "1"),
-                                                 "object locator threshold (<= 0: locator off)")(
-      "no-recenter", flag(), "run the locator but keep the given centre")(
-      "keep-center", flag(), "keep the given centre when the locator finds no object")(
-      "grad-ref0", po::value<double>()->default_value(-0.05, "-0.05"),
-      "initial gradient reference (image units/px)")("no-fluxes", flag(),
-                                                     "skip TFLUX/NPIX (faster)")(
-      "compat", po::value<std::string>()->default_value("iraf"), "iraf|photutils behaviour");
+  // clang-format off
+  d.add_options()
+      ("x0", po::value<double>(),
+       "start centre x, 0-based pixels (default: image centre, then the object locator)")
+      ("y0", po::value<double>(),
+       "start centre y, 0-based pixels")
+      ("sma0", po::value<double>()->default_value(10.0, "10"),
+       "semi-major axis of the first isophote (px)")
+      ("eps", po::value<double>()->default_value(0.2, "0.2"),
+       "start ellipticity, in [0, 1)")
+      ("pa", po::value<double>(),
+       "start position angle, degrees counter-clockwise from +x (default 110 iraf, 90 photutils)")
+      ("minsma", po::value<double>()->default_value(0.0, "0"),
+       "smallest SMA; < 0.5 adds the central row")
+      ("maxsma", po::value<double>(),
+       "largest SMA (default: until the gradient or fflag stops growth)")
+      ("step", po::value<double>()->default_value(0.1, "0.1"),
+       "SMA growth: a*(1+step), or a+step with --linear-step")
+      ("linear-step", flag(),
+       "grow the SMA linearly")
+      ("integrator", po::value<std::string>()->default_value("bilinear"),
+       "bilinear|nearest|mean|median")
+      ("sclip", po::value<double>(),
+       "sigma-clipping threshold, both sides (default 3)")
+      ("usclip", po::value<double>(),
+       "upper clipping threshold")
+      ("lsclip", po::value<double>(),
+       "lower clipping threshold")
+      ("nclip", po::value<int>()->default_value(0),
+       "clipping passes (0: none)")
+      ("fflag", po::value<double>(),
+       "largest flagged fraction of samples (default 0.5 iraf, 0.3 photutils)")
+      ("maxgerr", po::value<double>()->default_value(0.5, "0.5"),
+       "largest relative gradient error")
+      ("conver", po::value<double>()->default_value(0.05, "0.05"),
+       "convergence factor")
+      ("minit", po::value<int>()->default_value(10),
+       "minimum passes per isophote")
+      ("maxit", po::value<int>()->default_value(50),
+       "maximum passes per isophote")
+      ("maxrit", po::value<double>(),
+       "SMA beyond which isophotes are not iterated")
+      ("wander", po::value<double>(),
+       "largest centre move per pass (iraf)")
+      ("soft", flag(),
+       "two consecutive gradient failures needed to stop growth (iraf)")
+      ("fix-center", flag(),
+       "hold the centre")
+      ("fix-pa", flag(),
+       "hold the position angle")
+      ("fix-eps", flag(),
+       "hold the ellipticity")
+      ("olthresh", po::value<double>()->default_value(1.0, "1"),
+       "object locator threshold (<= 0: locator off)")
+      ("no-recenter", flag(),
+       "run the locator but keep the given centre")
+      ("keep-center", flag(),
+       "keep the given centre when the locator finds no object")
+      ("grad-ref0", po::value<double>()->default_value(-0.05, "-0.05"),
+       "initial gradient reference (image units/px)")
+      ("no-fluxes", flag(),
+       "skip TFLUX/NPIX (faster)")
+      ("compat", po::value<std::string>()->default_value("iraf"),
+       "iraf|photutils behaviour");
+  // clang-format on
   return d;
 }
 
@@ -75,16 +99,20 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
   po::options_description io(
       "isoster fit IMAGE [IMAGE ...] (-o OUT | --output-dir DIR) [options]\n\n"
       "Input and output");
-  io.add_options()("help,h", "show this help")("version", "show the version")(
-      "output,o", po::value<std::string>(), "output table (one input image)")(
-      "output-dir", po::value<std::string>(), "write DIR/<stem>.isophotes.<fmt> per input")(
-      "format", po::value<std::string>()->default_value("fits"), "fits|ecsv|csv")(
-      "threads", po::value<int>()->default_value(0), "OpenMP threads over images (0: all cores)")(
-      "hdu", po::value<int>(), "0-based HDU to read (0 = primary; default: first image HDU)")(
-      "plane", po::value<int>(), "0-based plane of a 3-D cube (default 0)")(
-      "mask", po::value<std::string>(), "mask image, non-zero = bad pixel (same shape)")(
-      "config", po::value<std::string>(), "INI file with any of the fit parameters")(
-      "quiet,q", flag(), "no per-image summary lines");
+  // clang-format off
+  io.add_options()
+      ("help,h", "show this help")
+      ("version", "show the version")
+      ("output,o", po::value<std::string>(), "output table (one input image)")
+      ("output-dir", po::value<std::string>(), "write DIR/<stem>.isophotes.<fmt> per input")
+      ("format", po::value<std::string>()->default_value("fits"), "fits|ecsv|csv")
+      ("threads", po::value<int>()->default_value(0), "OpenMP threads over images (0: all cores)")
+      ("hdu", po::value<int>(), "0-based HDU to read (0 = primary; default: first image HDU)")
+      ("plane", po::value<int>(), "0-based plane of a 3-D cube (default 0)")
+      ("mask", po::value<std::string>(), "mask image, non-zero = bad pixel (same shape)")
+      ("config", po::value<std::string>(), "INI file with any of the fit parameters")
+      ("quiet,q", flag(), "no per-image summary lines");
+  // clang-format on
   po::options_description hidden;
   hidden.add_options()("image", po::value<std::vector<std::string>>(), "input images");
   po::options_description params = fit_parameters();
