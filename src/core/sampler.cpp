@@ -43,24 +43,37 @@ double scale(double q, double phi) {
 // Loops over the sample buffer, written as small functions of restrict pointers with four partial
 // sums so that the compiler vectorises them (one accumulator would also be a chain of dependent
 // additions). |x| <= DBL_MAX is false for NaN and infinities.
-void finite_sum(const double* __restrict v, int n, double& sum, int& cnt) {
-  double s4[4] = {0, 0, 0, 0};
+// Count, mean and sum of squared deviations of the finite values in one pass: the sums are taken
+// about a shift K (the first finite value), so that the variance does not suffer the cancellation
+// of the plain one-pass formula (K lies within the spread of the values).
+void finite_moments(const double* __restrict v, int n, int& cnt, double& mean, double& ssdev) {
+  int first = 0;
+  while (first < n && !(std::fabs(v[first]) <= DBL_MAX)) ++first;
+  const double shift = first < n ? v[first] : 0.0;
+  double s4[4] = {0, 0, 0, 0}, q4[4] = {0, 0, 0, 0};
   long c4[4] = {0, 0, 0, 0};
   int k = 0;
   for (; k + 4 <= n; k += 4)
     for (int l = 0; l < 4; ++l) {
       const double x = v[k + l];
       const bool ok = std::fabs(x) <= DBL_MAX;
-      s4[l] += ok ? x : 0.0;
+      const double d = ok ? x - shift : 0.0;
+      s4[l] += d;
+      q4[l] += d * d;
       c4[l] += ok;
     }
   for (; k < n; ++k) {
     const bool ok = std::fabs(v[k]) <= DBL_MAX;
-    s4[0] += ok ? v[k] : 0.0;
+    const double d = ok ? v[k] - shift : 0.0;
+    s4[0] += d;
+    q4[0] += d * d;
     c4[0] += ok;
   }
-  sum = (s4[0] + s4[1]) + (s4[2] + s4[3]);
   cnt = static_cast<int>(c4[0] + c4[1] + c4[2] + c4[3]);
+  const double sd = (s4[0] + s4[1]) + (s4[2] + s4[3]);
+  const double sq = (q4[0] + q4[1]) + (q4[2] + q4[3]);
+  mean = cnt > 0 ? shift + sd / cnt : NAN;
+  ssdev = cnt > 0 ? std::max(0.0, sq - sd * sd / cnt) : 0.0;
 }
 
 double finite_sq_dev(const double* __restrict v, int n, double mean) {
@@ -199,11 +212,6 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
   r.val = val_[slot].data();
   if (mode == RingMode::Mean || mode == RingMode::Median) {
     sample_sectors(slot, a, g, mode == RingMode::Median, r);
-    double sum;
-    int cnt;
-    finite_sum(r.val, r.npoint, sum, cnt);
-    r.ndata = cnt;
-    r.mean = sum;
   } else {
     const bool nearest = mode == RingMode::Nearest || mode == RingMode::NearestGrad;
     const WalkKey key = walk_key(a, g.eps, mode, s_.iraf);
@@ -245,9 +253,6 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
         out[k] = kern::bilinear_photutils(px, nx, ny, x0 + rc[k] * ct - rs[k] * st,
                                           y0 + rc[k] * st + rs[k] * ct);
     }
-    double sum;
-    int cnt;
-    finite_sum(out, n, sum, cnt);
     r.npoint = n;
     r.c1 = w.c1.data();
     r.s1 = w.s1.data();
@@ -255,8 +260,6 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
     r.s2 = w.s2.data();
     r.walk = &w;
     r.sarea = nearest ? 1.0 : 2.0;
-    r.ndata = cnt;
-    r.mean = sum;  // first moment; statistics() divides
   }
   samples_ += r.npoint;
   statistics(r, clip);
@@ -264,7 +267,6 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
   return r;
 }
 
-// On entry r.ndata and r.mean hold the count and sum of the valid samples.
 void RingSampler::statistics(Ring& r, bool clip) const {
   double* v = r.val;
   const int n = r.npoint;
@@ -273,9 +275,11 @@ void RingSampler::statistics(Ring& r, bool clip) const {
     const int dof = s_.iraf ? cnt - 1 : cnt;
     return dof > 0 ? std::sqrt(ss / dof) : NAN;
   };
-  int cnt = r.ndata;
-  double mean = cnt > 0 ? r.mean / cnt : NAN;
-  double sd = variance(cnt, mean);
+  int cnt;
+  double mean, ss;
+  finite_moments(v, n, cnt, mean, ss);
+  const int dof0 = s_.iraf ? cnt - 1 : cnt;
+  double sd = dof0 > 0 ? std::sqrt(ss / dof0) : NAN;
   if (clip && s_.nclip > 0 && (!s_.iraf || n > 15)) {
     for (int pass = 0; pass < s_.nclip; ++pass) {
       if (!std::isfinite(sd)) break;
