@@ -11,6 +11,12 @@ namespace isoster::kern {
 constexpr double kPi = 3.14159265358979323846;
 constexpr double kTwoPi = 6.28318530717958647692;
 
+// An angle reduced into [0, pi): position angles are defined modulo pi.
+ISOSTER_HD double reduce_pi(double t) {
+  t = std::fmod(t, kPi);
+  return t < 0 ? t + kPi : t;
+}
+
 // Polar radius of the ellipse (a, q = 1 - eps) at polar angle phi, given cos/sin of phi.
 ISOSTER_HD double polar_radius(double a, double q, double c, double s) {
   return a * q / std::sqrt(q * q * c * c + s * s);
@@ -146,8 +152,7 @@ ISOSTER_HD void apply_correction(double& x0, double& y0, double& eps, double& th
     x0 += t * std::cos(theta);
     y0 += t * std::sin(theta);
   } else if (k == 2) {
-    theta = std::fmod(theta + 2 * amp * q / (a * g * (q * q - 1)), kPi);
-    if (theta < 0) theta += kPi;
+    theta = reduce_pi(theta + 2 * amp * q / (a * g * (q * q - 1)));
   } else if (k == 3) {
     eps -= 2 * amp * q / (a * g);
     if (photutils_cap) eps = std::fmin(eps, 0.95);

@@ -41,10 +41,11 @@ IsoResult impossible() {
 
 bool walk_based(RingMode m) { return m != RingMode::Mean && m != RingMode::Median; }
 
-double reduce_pi(double t) {
-  t = std::fmod(t, kPi);
-  if (t < 0) t += kPi;
-  return t;
+// IRAF samples the first gradient ring by nearest neighbour beyond 20 px once the gradient is
+// known to 20 % (spec 3.2).
+RingMode first_gradient_mode(double a, const GradState& gs, RingMode mode) {
+  const bool nn = a > 20 && std::isfinite(gs.rho_prev) && gs.rho_prev <= 0.2;
+  return nn ? RingMode::NearestGrad : mode;
 }
 
 template <class P>
@@ -83,8 +84,7 @@ IsoResult IsophoteFitter::fit(const IsoRequest& req, const Geometry& start, Grad
 
 void IsophoteFitter::gradient_iraf(Pass& p, const IsoRequest& req, GradState& gs) {
   const double a = req.a;
-  const bool nn = a > 20 && std::isfinite(gs.rho_prev) && gs.rho_prev <= 0.2;
-  const Ring r1 = sampler_.sample(1, 1.1 * a, p.geom, nn ? RingMode::NearestGrad : req.mode);
+  const Ring r1 = sampler_.sample(1, 1.1 * a, p.geom, first_gradient_mode(a, gs, req.mode));
   double g = (r1.mean - p.mean) / (0.1 * a), sd = r1.sd, f = 0.1;
   int n = r1.ndata;
   if (!gs.valid) gs.g_prev = cfg_.grad_ref0;
@@ -124,9 +124,8 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
     cur.sampling = ++sampling;
     if (walk_based(req.mode)) {
       // Build the main and first gradient walks together when the ellipticity changed.
-      const bool nn = a > 20 && std::isfinite(gs.rho_prev) && gs.rho_prev <= 0.2;
       sampler_.prepare(walk_key(a, geom.eps, req.mode, true),
-                       walk_key(1.1 * a, geom.eps, nn ? RingMode::NearestGrad : req.mode, true));
+                       walk_key(1.1 * a, geom.eps, first_gradient_mode(a, gs, req.mode), true));
     }
     const Ring ring = sampler_.sample(0, a, geom, req.mode);
     cur.take(ring);
@@ -340,7 +339,7 @@ void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isop
   row.int_err = p.rms / std::sqrt(static_cast<double>(p.ndata));
   row.pix_var = p.rms * std::sqrt(p.sarea);
   row.ellip = p.geom.eps;
-  row.pa = reduce_pi(p.geom.theta) * 180.0 / kPi;
+  row.pa = kern::reduce_pi(p.geom.theta) * 180.0 / kPi;
   if (row.pa >= 180.0) row.pa = 0.0;
   row.x0 = p.geom.x0;
   row.y0 = p.geom.y0;

@@ -35,9 +35,9 @@ double eccentric_anomaly(double phi, double q) {
   return phi + d;
 }
 
+// Polar radius of the unit-SMA ellipse at polar angle phi.
 double scale(double q, double phi) {
-  const double c = std::cos(phi), s = std::sin(phi);
-  return q / std::sqrt(q * q * c * c + s * s);
+  return kern::polar_radius(1.0, q, std::cos(phi), std::sin(phi));
 }
 
 // Loops over the sample buffer, written as small functions of restrict pointers with four partial
