@@ -105,6 +105,12 @@ struct WalkStart {
   bool short_series;     // every step is below 0.04 rad
 };
 
+// True when every step of the walk of (a, q) stays below 0.04 rad (steps are at most dstep / (a
+// q)), so that the short series is exact.
+ISOSTER_HD bool walk_short_series(double a, double q, double dstep) {
+  return dstep / (a * q) <= 0.04;
+}
+
 ISOSTER_HD WalkStart walk_start(double a, double q, double phi0, double dstep, bool iraf) {
   WalkStart w;
   w.phi = phi0;
@@ -116,7 +122,7 @@ ISOSTER_HD WalkStart walk_start(double a, double q, double phi0, double dstep, b
   // IRAF: phi < 2 pi and a first radius of exactly a; photutils: phi <= 2 pi + 0.05 and r(phi0).
   w.end = iraf ? kTwoPi : std::nextafter(kTwoPi + 0.05, 10.0);
   w.dr = iraf ? dstep / a : std::sqrt(w.A * w.c * w.c + w.B * w.s * w.s);
-  w.short_series = kd <= 0.04;
+  w.short_series = walk_short_series(a, q, dstep);
   return w;
 }
 

@@ -1,6 +1,5 @@
 #include <algorithm>
 #include <cmath>
-#include <limits>
 
 #include "isoster/kernels.hpp"
 #include "ring.hpp"
@@ -120,7 +119,9 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
   if (count == 2) {
     // Lanes share one series; walks that need different ones are built apart, so that a walk's
     // points never depend on which walk it happened to be paired with.
-    auto is_short = [&](int i) { return k[i].dstep / (k[i].a * (1.0 - k[i].eps)) <= 0.04; };
+    auto is_short = [&](int i) {
+      return kern::walk_short_series(k[i].a, 1.0 - k[i].eps, k[i].dstep);
+    };
     if (is_short(0) != is_short(1)) {
       build_walks(w, k, 1, step, linear);
       build_walks(w + 1, k + 1, 1, step, linear);
