@@ -44,5 +44,7 @@ std::size_t apply_mask(Image& image, const std::uint8_t* mask);
 
 // Number of finite pixels.
 std::size_t count_valid(const ImageView& image);
+// True when at least one pixel is finite (stops at the first).
+bool any_valid(const ImageView& image);
 
 }  // namespace isoster

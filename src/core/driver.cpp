@@ -328,7 +328,7 @@ FitResult fit_image(const ImageView& image, const FitConfig& cfg) {
       << ")";
     throw std::invalid_argument(m.str());
   }
-  if (count_valid(image) == 0) {
+  if (!any_valid(image)) {
     out.status = 2;
     out.message = "the image has no valid pixel (all NaN or masked)";
     return out;

@@ -1,8 +1,10 @@
 #include "harmonics.hpp"
 
 #include <cmath>
+#include <cstring>
 
 #include "isoster/kernels.hpp"
+#include "lanes.hpp"
 
 namespace isoster::detail {
 
@@ -37,29 +39,31 @@ FirstSecond fit_first_second(const Ring& r, bool iraf) {
   const double* v = r.val;
   const double mean = r.mean;
   // Sums over the valid samples of y = I - mean: b y for b = (sin, cos, sin 2, cos 2) and y^2.
-  // Two interleaved sets of partial sums halve the chains of dependent additions.
-  double p[2][5] = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}};
+  using namespace lanes;
+  Vd acc[5] = {};
+  auto add = [&acc](Vd y, Vd b0, Vd b1, Vd b2, Vd b3) {
+    acc[0] += b0 * y;
+    acc[1] += b1 * y;
+    acc[2] += b2 * y;
+    acc[3] += b3 * y;
+    acc[4] += y * y;
+  };
+  const Vd vmean = splat(mean), zero = splat(0.0);
   int k = 0;
-  for (; k + 2 <= n; k += 2)
-    for (int l = 0; l < 2; ++l) {
-      const double y = std::isfinite(v[k + l]) ? v[k + l] - mean : 0.0;
-      p[l][0] += r.s1[k + l] * y;
-      p[l][1] += r.c1[k + l] * y;
-      p[l][2] += r.s2[k + l] * y;
-      p[l][3] += r.c2[k + l] * y;
-      p[l][4] += y * y;
-    }
-  for (; k < n; ++k) {
-    const double y = std::isfinite(v[k]) ? v[k] - mean : 0.0;
-    p[0][0] += r.s1[k] * y;
-    p[0][1] += r.c1[k] * y;
-    p[0][2] += r.s2[k] * y;
-    p[0][3] += r.c2[k] * y;
-    p[0][4] += y * y;
+  for (; k + W <= n; k += W) {
+    const Vd x = load(v + k);
+    add(select(finite(x), x - vmean, zero), load(r.s1 + k), load(r.c1 + k), load(r.s2 + k),
+        load(r.c2 + k));
+  }
+  if (k < n) {  // NaN padding: absent samples count as flagged ones
+    const int t = n - k;
+    const Vd x = load_tail(v + k, t, NAN);
+    add(select(finite(x), x - vmean, zero), load_tail(r.s1 + k, t, 0.0),
+        load_tail(r.c1 + k, t, 0.0), load_tail(r.s2 + k, t, 0.0), load_tail(r.c2 + k, t, 0.0));
   }
   double sy[4];
-  for (int i = 0; i < 4; ++i) sy[i] = p[0][i] + p[1][i];
-  const double syy = p[0][4] + p[1][4];
+  for (int i = 0; i < 4; ++i) sy[i] = sum(acc[i]);
+  const double syy = sum(acc[4]);
   // Normal matrix: from the cached walk when no sample is flagged, else summed here.
   double m4[16], sb[4];
   if (r.walk != nullptr && r.ndata == n) {
@@ -108,35 +112,77 @@ void residuals(const Ring& r, const FirstSecond& f, double* resid) {
   }
 }
 
+namespace {
+
+// cos/sin of 3 phi or 4 phi for W points, from those of phi and 2 phi.
+inline void angle_lanes(const Ring& r, int k, int order, lanes::Vd& cn, lanes::Vd& sn) {
+  using lanes::load;
+  const lanes::Vd c2 = load(r.c2 + k), s2 = load(r.s2 + k);
+  if (order == 3) {
+    const lanes::Vd c1 = load(r.c1 + k), s1 = load(r.s1 + k);
+    cn = c2 * c1 - s2 * s1;
+    sn = s2 * c1 + c2 * s1;
+  } else {
+    cn = c2 * c2 - s2 * s2;
+    sn = 2 * s2 * c2;
+  }
+}
+
+}  // namespace
+
 Harmonic fit_harmonic_sequential(const Ring& r, double* resid, int order) {
+  using namespace lanes;
   Harmonic h;
   const int n = r.npoint;
-  // Two sets of partial sums (short chains of dependent additions).
-  double p[2][5] = {{0, 0, 0, 0, 0}, {0, 0, 0, 0, 0}};
-  int cnt = 0;
-  for (int k = 0; k < n; ++k) {
+  const bool vec = order == 3 || order == 4;  // W points at a time from the stored 2 phi
+  const int nw = vec ? n / W * W : 0;
+  const Vd zero = splat(0.0);
+  Vd acc[5] = {};
+  Mi cnt_lanes = {};
+  for (int k = 0; k < nw; k += W) {
+    Vd cn, sn;
+    angle_lanes(r, k, order, cn, sn);
+    const Vd e = load(resid + k);
+    const Mi ok = finite(e);
+    cn = select(ok, cn, zero);
+    sn = select(ok, sn, zero);
+    const Vd ez = select(ok, e, zero);
+    acc[0] += sn * sn;
+    acc[1] += sn * cn;
+    acc[2] += cn * cn;
+    acc[3] += sn * ez;
+    acc[4] += cn * ez;
+    cnt_lanes += ok;
+  }
+  double p[5];
+  for (int i = 0; i < 5; ++i) p[i] = sum(acc[i]);
+  int cnt = static_cast<int>(count(cnt_lanes));
+  for (int k = nw; k < n; ++k) {
     if (!std::isfinite(resid[k])) continue;
     double cn, sn;
     angle_n(r, k, order, cn, sn);
-    double* q = p[k & 1];
-    q[0] += sn * sn;
-    q[1] += sn * cn;
-    q[2] += cn * cn;
-    q[3] += sn * resid[k];
-    q[4] += cn * resid[k];
+    p[0] += sn * sn;
+    p[1] += sn * cn;
+    p[2] += cn * cn;
+    p[3] += sn * resid[k];
+    p[4] += cn * resid[k];
     ++cnt;
   }
-  double M[4], rhs[2];
-  M[0] = p[0][0] + p[1][0];
-  M[1] = p[0][1] + p[1][1];
-  M[3] = p[0][2] + p[1][2];
-  rhs[0] = p[0][3] + p[1][3];
-  rhs[1] = p[0][4] + p[1][4];
-  M[2] = M[1];
+  const double M[4] = {p[0], p[1], p[1], p[2]}, rhs[2] = {p[3], p[4]};
   double c[2], inv[2], det;
   if (cnt < 3 || !kern::spd_solve(M, rhs, 2, c, inv, &det)) return h;
-  double ss = 0;
-  for (int k = 0; k < n; ++k) {
+  const Vd ca = splat(c[0]), cb = splat(c[1]);
+  Vd ss_lanes = zero;
+  for (int k = 0; k < nw; k += W) {
+    Vd cn, sn;
+    angle_lanes(r, k, order, cn, sn);
+    const Vd e = load(resid + k);
+    const Vd en = e - (ca * sn + cb * cn);  // NaN stays NaN
+    store(resid + k, en);
+    ss_lanes += select(finite(en), en * en, zero);
+  }
+  double ss = sum(ss_lanes);
+  for (int k = nw; k < n; ++k) {
     if (!std::isfinite(resid[k])) continue;
     double cn, sn;
     angle_n(r, k, order, cn, sn);

@@ -25,4 +25,11 @@ std::size_t count_valid(const ImageView& image) {
   return good;
 }
 
+bool any_valid(const ImageView& image) {
+  const std::size_t n = static_cast<std::size_t>(image.nx) * image.ny;
+  for (std::size_t k = 0; k < n; ++k)
+    if (std::isfinite(image.data[k])) return true;
+  return false;
+}
+
 }  // namespace isoster

@@ -78,7 +78,7 @@ void IsophoteFitter::correct(Geometry& g, int k, double amp, double grad, double
 IsoResult IsophoteFitter::fit(const IsoRequest& req, const Geometry& start, GradState& gs) {
   sampler_.reserve(req.a);
   const std::size_t need = max_points(1.25 * req.a) + 1;
-  if (resid_.size() < need) resid_.resize(std::max(need, 2 * resid_.size()));
+  if (resid_.size() < need) resid_.grow(std::max(need, 2 * resid_.size()));
   return iraf_ ? fit_iraf(req, start, gs) : fit_photutils(req, start);
 }
 

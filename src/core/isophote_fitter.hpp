@@ -55,7 +55,7 @@ class IsophoteFitter {
   const FitConfig& cfg_;
   bool iraf_;
   RingSampler sampler_;
-  std::vector<double> resid_;
+  Buffer resid_;
 };
 
 }  // namespace isoster::detail

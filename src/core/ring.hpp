@@ -6,6 +6,7 @@
 
 #include <vector>
 
+#include "buffer.hpp"
 #include "isoster/config.hpp"
 #include "isoster/image.hpp"
 
@@ -30,13 +31,13 @@ struct WalkKey {
 struct Walk {
   WalkKey key;
   int n = 0;
-  std::vector<double> rc, rs, c1, s1, c2, s2;
+  Buffer rc, rs, c1, s1, c2, s2;
   double m4[16] = {};
   double sumb[4] = {};
   bool basis_ready = false;
   // Sensitivity of an exactly built IRAF walk to the ellipticity: jac[k] = d phi_k / d eps, and the
   // angle and sensitivity of the last point and of the first point past the end (point count).
-  std::vector<double> jac;
+  Buffer jac;
   double phi_last = 0, jac_last = 0, phi_next = 0, jac_next = 0;
   bool perturbable = false;  // exact IRAF walk whose steps all stay clear of the 0.5 rad cap
   // Fills c2, s2, m4 and sumb: only rings that are fitted need them (not the gradient rings).
@@ -125,7 +126,7 @@ class RingSampler {
   Walk pert_[3];  // walks perturbed from base_ for a slightly different ellipticity
   Walk* active_[3] = {nullptr, nullptr, nullptr};
   Ring last_ring_[3];
-  std::vector<double> val_[3], c1_[3], s1_[3], c2_[3], s2_[3];
+  Buffer val_[3], c1_[3], s1_[3], c2_[3], s2_[3];
   std::vector<float> scratch_;
   int capacity_ = 0;
   long samples_ = 0;

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "isoster/kernels.hpp"
+#include "lanes.hpp"
 #include "ring.hpp"
 
 #if defined(__AVX2__) && defined(__FMA__)
@@ -21,7 +22,7 @@ void RingSampler::reserve(double a) {
   if (need <= capacity_) return;
   need = std::max(need, 2 * capacity_);  // geometric growth: a few allocations per fit
   for (int s = 0; s < 3; ++s) {
-    for (auto* v : {&val_[s], &c1_[s], &s1_[s], &c2_[s], &s2_[s]}) v->resize(need);
+    for (auto* v : {&val_[s], &c1_[s], &s1_[s], &c2_[s], &s2_[s]}) v->grow(need);
   }
   capacity_ = need;
 }
@@ -40,42 +41,20 @@ double scale(double q, double phi) {
   return kern::polar_radius(1.0, q, std::cos(phi), std::sin(phi));
 }
 
-// Loops over the sample buffer, written as small functions of restrict pointers with four partial
-// sums so that the compiler vectorises them (one accumulator would also be a chain of dependent
-// additions). |x| <= DBL_MAX is false for NaN and infinities.
-// Count, mean and sum of squared deviations of the finite values in one pass: the sums are taken
-// about a shift K (the first finite value), so that the variance does not suffer the cancellation
-// of the plain one-pass formula (K lies within the spread of the values).
+// Count, mean and sum of squared deviations of the finite values (lanes::Moments), about the first
+// finite value.
 void finite_moments(const double* __restrict v, int n, int& cnt, double& mean, double& ssdev) {
+  using namespace lanes;
   int first = 0;
   while (first < n && !(std::fabs(v[first]) <= DBL_MAX)) ++first;
-  const double shift = first < n ? v[first] : 0.0;
-  double s4[4] = {0, 0, 0, 0}, q4[4] = {0, 0, 0, 0};
-  long c4[4] = {0, 0, 0, 0};
+  Moments m(first < n ? v[first] : 0.0);
   int k = 0;
-  for (; k + 4 <= n; k += 4)
-    for (int l = 0; l < 4; ++l) {
-      const double x = v[k + l];
-      const bool ok = std::fabs(x) <= DBL_MAX;
-      const double d = ok ? x - shift : 0.0;
-      s4[l] += d;
-      q4[l] += d * d;
-      c4[l] += ok;
-    }
-  for (; k < n; ++k) {
-    const bool ok = std::fabs(v[k]) <= DBL_MAX;
-    const double d = ok ? v[k] - shift : 0.0;
-    s4[0] += d;
-    q4[0] += d * d;
-    c4[0] += ok;
-  }
-  cnt = static_cast<int>(c4[0] + c4[1] + c4[2] + c4[3]);
-  const double sd = (s4[0] + s4[1]) + (s4[2] + s4[3]);
-  const double sq = (q4[0] + q4[1]) + (q4[2] + q4[3]);
-  mean = cnt > 0 ? shift + sd / cnt : NAN;
-  ssdev = cnt > 0 ? std::max(0.0, sq - sd * sd / cnt) : 0.0;
+  for (; k + W <= n; k += W) m.add(load(v + k));
+  if (k < n) m.add(load_tail(v + k, n - k, NAN));
+  m.finish(cnt, mean, ssdev);
 }
 
+// Sum of squared deviations from `mean` of the finite values (after a clipping pass).
 double finite_sq_dev(const double* __restrict v, int n, double mean) {
   double s4[4] = {0, 0, 0, 0};
   int k = 0;

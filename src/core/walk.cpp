@@ -2,6 +2,7 @@
 #include <cmath>
 
 #include "isoster/kernels.hpp"
+#include "lanes.hpp"
 #include "ring.hpp"
 
 namespace isoster::detail {
@@ -143,7 +144,7 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
     if (static_cast<int>(wk.rc.size()) < need) {
       // Grow geometrically: SMAs grow by a factor each isophote, buffers should not every time.
       const std::size_t grown = std::max<std::size_t>(need, 2 * wk.rc.size());
-      for (auto* v : {&wk.rc, &wk.rs, &wk.c1, &wk.s1, &wk.c2, &wk.s2, &wk.jac}) v->resize(grown);
+      for (auto* v : {&wk.rc, &wk.rs, &wk.c1, &wk.s1, &wk.c2, &wk.s2, &wk.jac}) v->grow(grown);
     }
     double a1, a2;
     annulus(k[i].a, step, linear, k[i].iraf, a1, a2);
@@ -219,8 +220,7 @@ bool perturb_walk(const Walk& base, double eps, Walk& out) {
     return false;
   const int n = base.n;
   if (out.rc.size() < base.rc.size())
-    for (auto* v : {&out.rc, &out.rs, &out.c1, &out.s1, &out.c2, &out.s2})
-      v->resize(base.rc.size());
+    for (auto* v : {&out.rc, &out.rs, &out.c1, &out.s1, &out.c2, &out.s2}) v->grow(base.rc.size());
   const double a = base.key.a, q = 1.0 - eps, qq = q * q, aq = a * q;
   perturb_points(n, delta, aq, qq, base.c1.data(), base.s1.data(), base.jac.data(), out.rc.data(),
                  out.rs.data(), out.c1.data(), out.s1.data());
@@ -236,27 +236,44 @@ bool perturb_walk(const Walk& base, double eps, Walk& out) {
 
 namespace {
 
+// Lanes of the ten products b_i b_j (i >= j) and the four b_i, where b = (sin, cos, sin 2,
+// cos 2) of each point; with Weighted, points whose value is not finite count zero.
 template <bool Weighted>
 void normal_sums(const double* s1, const double* c1, const double* s2, const double* c2,
                  const double* val, int n, double* m, double* sb) {
-  for (int j = 0; j < n; ++j) {
-    const double w = Weighted ? (std::isfinite(val[j]) ? 1.0 : 0.0) : 1.0;
-    const double b0 = w * s1[j], b1 = w * c1[j], b2 = w * s2[j], b3 = w * c2[j];
-    sb[0] += b0;
-    sb[1] += b1;
-    sb[2] += b2;
-    sb[3] += b3;
-    m[0] += b0 * b0;
-    m[1] += b1 * b0;
-    m[2] += b1 * b1;
-    m[3] += b2 * b0;
-    m[4] += b2 * b1;
-    m[5] += b2 * b2;
-    m[6] += b3 * b0;
-    m[7] += b3 * b1;
-    m[8] += b3 * b2;
-    m[9] += b3 * b3;
+  using namespace lanes;
+  Vd acc[14] = {};
+  auto add = [&acc](Vd b0, Vd b1, Vd b2, Vd b3) {
+    acc[0] += b0 * b0;
+    acc[1] += b1 * b0;
+    acc[2] += b1 * b1;
+    acc[3] += b2 * b0;
+    acc[4] += b2 * b1;
+    acc[5] += b2 * b2;
+    acc[6] += b3 * b0;
+    acc[7] += b3 * b1;
+    acc[8] += b3 * b2;
+    acc[9] += b3 * b3;
+    acc[10] += b0;
+    acc[11] += b1;
+    acc[12] += b2;
+    acc[13] += b3;
+  };
+  const Vd zero = splat(0.0);
+  int k = 0;
+  for (; k + W <= n; k += W) {
+    const Mi ok = Weighted ? finite(load(val + k)) : all_set();
+    add(select(ok, load(s1 + k), zero), select(ok, load(c1 + k), zero),
+        select(ok, load(s2 + k), zero), select(ok, load(c2 + k), zero));
   }
+  if (k < n) {  // padding points are zero and contribute nothing
+    const int t = n - k;
+    const Mi ok = Weighted ? finite(load_tail(val + k, t, 0.0)) : all_set();
+    add(select(ok, load_tail(s1 + k, t, 0.0), zero), select(ok, load_tail(c1 + k, t, 0.0), zero),
+        select(ok, load_tail(s2 + k, t, 0.0), zero), select(ok, load_tail(c2 + k, t, 0.0), zero));
+  }
+  for (int i = 0; i < 10; ++i) m[i] = sum(acc[i]);
+  for (int i = 0; i < 4; ++i) sb[i] = sum(acc[10 + i]);
 }
 
 }  // namespace

@@ -1,0 +1,90 @@
+// Internal: short double vectors for the reductions over a ring's samples, in GCC's vector
+// extension: four lanes (one AVX register) when the build targets AVX, two (one SSE2 register)
+// otherwise, so that one source serves both builds without passing vectors wider than the
+// target's registers. Sums are accumulated per lane and the lanes added in a fixed order at the
+// end: a result depends on the data and the build, never on the thread count.
+#pragma once
+
+#include <algorithm>
+#include <cfloat>
+#include <cmath>
+#include <cstring>
+
+namespace isoster::detail::lanes {
+
+#if defined(__AVX__)
+constexpr int W = 4;
+#else
+constexpr int W = 2;
+#endif
+
+typedef double Vd __attribute__((vector_size(W * sizeof(double))));
+typedef long long Mi __attribute__((vector_size(W * sizeof(long long))));
+
+inline Vd load(const double* p) {
+  Vd v;
+  std::memcpy(&v, p, sizeof v);
+  return v;
+}
+
+inline void store(double* p, Vd v) { std::memcpy(p, &v, sizeof v); }
+
+// The first `count` (< W) values of p, padded with `pad` (a NaN pad marks absent samples).
+inline Vd load_tail(const double* p, int count, double pad) {
+  double t[W];
+  for (int l = 0; l < W; ++l) t[l] = l < count ? p[l] : pad;
+  return load(t);
+}
+
+inline Vd splat(double x) { return Vd{} + x; }
+
+inline Mi all_set() { return Mi{} - 1; }
+
+// All bits set in the lanes holding a finite value (false for NaN and infinities).
+inline Mi finite(Vd x) { return (x <= DBL_MAX) & (x >= -DBL_MAX); }
+
+inline Vd select(Mi m, Vd a, Vd b) { return m ? a : b; }
+
+// Pairwise: (v0 + v1) + (v2 + v3) with four lanes.
+inline double sum(Vd v) {
+  double t[W];
+  std::memcpy(t, &v, sizeof t);
+  for (int w = W / 2; w >= 1; w /= 2)
+    for (int l = 0; l < w; ++l) t[l] = t[2 * l] + t[2 * l + 1];
+  return t[0];
+}
+
+// Number of set lanes accumulated in m (each set lane adds -1).
+inline long long count(Mi m) {
+  long long c = 0;
+  for (int l = 0; l < W; ++l) c -= m[l];
+  return c;
+}
+
+// Count, mean and sum of squared deviations of the finite values fed to it, in one pass. The sums
+// are taken about a shift K within the spread of the values (the first one, say), so that the
+// variance does not suffer the cancellation of the plain one-pass formula.
+class Moments {
+ public:
+  explicit Moments(double shift) : shift_(splat(shift)), k_(shift) {}
+  void add(Vd x) {
+    const Mi ok = finite(x);
+    const Vd d = select(ok, x - shift_, splat(0.0));
+    s_ += d;
+    q_ += d * d;
+    c_ += ok;
+  }
+  void finish(int& cnt, double& mean, double& ssdev) const {
+    cnt = static_cast<int>(count(c_));
+    const double sd = sum(s_), sq = sum(q_);
+    mean = cnt > 0 ? k_ + sd / cnt : NAN;
+    ssdev = cnt > 0 ? std::max(0.0, sq - sd * sd / cnt) : 0.0;
+  }
+
+ private:
+  Vd shift_, s_ = {}, q_ = {};
+  Mi c_ = {};
+  double k_;
+};
+
+}  // namespace isoster::detail::lanes
