@@ -75,6 +75,46 @@ inline void four_blocks(const float* row, long b, double* sums, std::int32_t* co
 
 }  // namespace
 
+// Running sum and count of one shape's pixels. With AVX2 the edge blocks accumulate in vector
+// lanes, reduced once at the end: reducing each block to a scalar would put a chain of shuffles
+// and additions on every row.
+struct SpanSums {
+  double f = 0;
+  std::int32_t n = 0;
+#if defined(__AVX2__)
+  __m256d fv = _mm256_setzero_pd();
+  __m256i nv = _mm256_setzero_si256();
+  void block(const float* row, long b, long lo, long hi) {
+    const __m256 v = _mm256_loadu_ps(row + b);
+    const __m256i idx = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(b)),
+                                         _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    const __m256i in_range =
+        _mm256_and_si256(_mm256_cmpgt_epi32(idx, _mm256_set1_epi32(static_cast<int>(lo) - 1)),
+                         _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(hi)), idx));
+    const __m256 abs = _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
+    const __m256 finite = _mm256_cmp_ps(abs, _mm256_set1_ps(INFINITY), _CMP_LT_OQ);
+    const __m256 m = _mm256_and_ps(_mm256_castsi256_ps(in_range), finite);
+    const __m256 vz = _mm256_and_ps(v, m);
+    fv = _mm256_add_pd(fv, _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(vz)),
+                                         _mm256_cvtps_pd(_mm256_extractf128_ps(vz, 1))));
+    nv = _mm256_sub_epi32(nv, _mm256_castps_si256(m));  // -1 per counted pixel
+  }
+  double flux() const {
+    const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(fv), _mm256_extractf128_pd(fv, 1));
+    return f + _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+  }
+  std::int32_t count() const {
+    alignas(32) std::int32_t c[8];
+    _mm256_store_si256(reinterpret_cast<__m256i*>(c), nv);
+    return n + ((c[0] + c[1]) + (c[2] + c[3])) + ((c[4] + c[5]) + (c[6] + c[7]));
+  }
+#else
+  void block(const float* row, long b, long lo, long hi) { block_part(row, b, lo, hi, f, n); }
+  double flux() const { return f; }
+  std::int32_t count() const { return n; }
+#endif
+};
+
 FluxIntegrator::FluxIntegrator(const ImageView& img) : img_(img) {
   const long full = img.nx / kBlock;
   nb_ = full + 1;
@@ -108,9 +148,9 @@ FluxIntegrator::FluxIntegrator(const ImageView& img) : img_(img) {
   }
 }
 
-// Sum and count of the valid pixels lo..hi of row j, into locals of the caller (inlined; passing
-// the running totals through memory would chain every row through store-to-load forwarding).
-inline void FluxIntegrator::add_span(long j, long lo, long hi, double& f, std::int32_t& n) const {
+// Sum and count of the valid pixels lo..hi of row j, into the caller's accumulator (inlined;
+// running totals in memory would chain every row through store-to-load forwarding).
+inline void FluxIntegrator::add_span(long j, long lo, long hi, SpanSums& acc) const {
   lo = std::max(lo, 0L);
   hi = std::min(hi, static_cast<long>(img_.nx) - 1);
   if (hi < lo) return;
@@ -120,24 +160,24 @@ inline void FluxIntegrator::add_span(long j, long lo, long hi, double& f, std::i
   if (b1 <= b0) {  // within one or two partial blocks
     for (long i = lo; i < end; ++i)
       if (std::isfinite(row[i])) {
-        f += row[i];
-        ++n;
+        acc.f += row[i];
+        ++acc.n;
       }
     return;
   }
   // Both edge blocks are summed unconditionally (an empty range adds nothing): branches on where
   // the ends fall would be mispredicted row after row.
-  block_part(row, std::max(b0 - 1, 0L) * kBlock, lo, b0 * kBlock, f, n);
+  acc.block(row, std::max(b0 - 1, 0L) * kBlock, lo, b0 * kBlock);
   const std::size_t base = static_cast<std::size_t>(j) * nb_;
-  f += sum_[base + b1] - sum_[base + b0];
-  n += cnt_[base + b1] - cnt_[base + b0];
+  acc.f += sum_[base + b1] - sum_[base + b0];
+  acc.n += cnt_[base + b1] - cnt_[base + b0];
   if (b1 * kBlock + kBlock <= img_.nx) {
-    block_part(row, b1 * kBlock, b1 * kBlock, end, f, n);
+    acc.block(row, b1 * kBlock, b1 * kBlock, end);
   } else {  // the row's last, incomplete block: read nothing past the row
     for (long i = b1 * kBlock; i < end; ++i)
       if (std::isfinite(row[i])) {
-        f += row[i];
-        ++n;
+        acc.f += row[i];
+        ++acc.n;
       }
   }
 }
@@ -163,8 +203,7 @@ void span(double xl, double xr, bool grazing, long& lo, long& hi, Pred pred) {
 }  // namespace
 
 Enclosed FluxIntegrator::compute(double a, double cx, double cy, double eps, double theta) const {
-  double fe = 0, fc = 0;
-  std::int32_t ne = 0, nc = 0;
+  SpanSums se, sc;
   const double q = 1.0 - eps, ct = std::cos(theta), st = std::sin(theta);
   const double iq2 = 1.0 / (q * q);
   // Ellipse membership as a quadratic in dx at fixed dy: A dx^2 + B dx + C <= 0.
@@ -172,31 +211,47 @@ Enclosed FluxIntegrator::compute(double a, double cx, double cy, double eps, dou
   const double ext = std::max(a, a * std::sqrt(st * st + q * q * ct * ct)) + 1;
   const long j0 = std::max(0L, static_cast<long>(std::floor(cy - ext)));
   const long j1 = std::min(static_cast<long>(img_.ny) - 1, static_cast<long>(std::ceil(cy + ext)));
-  for (long j = j0; j <= j1; ++j) {
-    const double dy = j - cy;
-    const double rc = a * a - dy * dy;
-    long lo, hi;
-    if (rc >= 0) {
-      const double h = std::sqrt(rc);
-      span(cx - h, cx + h, h < 1e-4 * (a + 1), lo, hi,
-           [&](long i) { return (i - cx) * (i - cx) + dy * dy <= a * a; });
-      add_span(j, lo, hi, fc, nc);
+  // Rows in chunks, in two phases: the spans of every row of the chunk first, then their sums.
+  // Done row by row, each row is one long chain (roots, span ends, loads, sums) and too few rows
+  // fit in the out-of-order window; split, both phases are short independent chains.
+  constexpr int kChunk = 64;
+  long span_c[kChunk][2], span_e[kChunk][2];
+  for (long c0 = j0; c0 <= j1; c0 += kChunk) {
+    const int m = static_cast<int>(std::min<long>(kChunk, j1 - c0 + 1));
+    for (int t = 0; t < m; ++t) {
+      const double dy = (c0 + t) - cy;
+      const double rc = a * a - dy * dy;
+      long lo = 0, hi = -1;
+      if (rc >= 0) {
+        const double h = std::sqrt(rc);
+        span(cx - h, cx + h, h < 1e-4 * (a + 1), lo, hi,
+             [&](long i) { return (i - cx) * (i - cx) + dy * dy <= a * a; });
+      }
+      span_c[t][0] = lo;
+      span_c[t][1] = hi;
+      const double B = 2 * dy * (ct * st - st * ct * iq2);
+      const double C = dy * dy * (st * st + ct * ct * iq2) - a * a;
+      const double D = B * B - 4 * A * C;
+      lo = 0;
+      hi = -1;
+      if (D >= 0) {
+        const double sq = std::sqrt(D);
+        span(cx + (-B - sq) / (2 * A), cx + (-B + sq) / (2 * A), sq < 1e-4 * (std::fabs(B) + a + 1),
+             lo, hi, [&](long i) { return inside_ellipse(i - cx, dy, a, q, ct, st); });
+      }
+      span_e[t][0] = lo;
+      span_e[t][1] = hi;
     }
-    const double B = 2 * dy * (ct * st - st * ct * iq2);
-    const double C = dy * dy * (st * st + ct * ct * iq2) - a * a;
-    const double D = B * B - 4 * A * C;
-    if (D >= 0) {
-      const double sq = std::sqrt(D);
-      span(cx + (-B - sq) / (2 * A), cx + (-B + sq) / (2 * A), sq < 1e-4 * (std::fabs(B) + a + 1),
-           lo, hi, [&](long i) { return inside_ellipse(i - cx, dy, a, q, ct, st); });
-      add_span(j, lo, hi, fe, ne);
+    for (int t = 0; t < m; ++t) {
+      add_span(c0 + t, span_c[t][0], span_c[t][1], sc);
+      add_span(c0 + t, span_e[t][0], span_e[t][1], se);
     }
   }
   Enclosed out;
-  out.flux_e = fe;
-  out.flux_c = fc;
-  out.npix_e = ne;
-  out.npix_c = nc;
+  out.flux_e = se.flux();
+  out.flux_c = sc.flux();
+  out.npix_e = se.count();
+  out.npix_c = sc.count();
   return out;
 }
 

@@ -11,6 +11,8 @@
 
 namespace isoster::detail {
 
+struct SpanSums;
+
 struct Enclosed {
   double flux_e = 0, flux_c = 0;
   std::int32_t npix_e = 0, npix_c = 0;
@@ -24,7 +26,7 @@ class FluxIntegrator {
   Enclosed compute(double a, double cx, double cy, double eps, double theta) const;
 
  private:
-  void add_span(long j, long lo, long hi, double& f, std::int32_t& n) const;
+  void add_span(long j, long lo, long hi, SpanSums& acc) const;
 
   static constexpr int kBlock = 8;
   ImageView img_;

@@ -128,59 +128,89 @@ struct Placement {
   }
 };
 
-// AVX2 version of kern::bilinear_iraf over a walk, four samples at a time with gathers of the
-// float32 pixels; same formula and bound. Returns how many points it did (the rest go through the
-// scalar kernel).
+// AVX2 version of kern::bilinear_iraf over a walk, with the same formula and bound. Returns how
+// many points it did (the rest go through the scalar kernel). Points are done in chunks, in two
+// phases: the first places the points on the image (cell index, fractions; the fraction is NaN
+// for a point out of bounds, so that its value comes out NaN), the second reads the cells and
+// interpolates. Done as one loop, each sample is a long chain (coordinates, index, loads,
+// interpolation) and too few of them fit in the out-of-order window; split, both phases are short
+// independent chains.
 int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, const double* rs, int n,
                          double x0, double y0, double ct, double st, double* out) {
   const Placement place(x0, y0, ct, st, nx - 2, ny - 2);
-  const __m256d zero = _mm256_setzero_pd(), nan = _mm256_set1_pd(NAN);
-  const __m256d all = _mm256_castsi256_pd(_mm256_set1_epi64x(-1));
+  const __m256d nan = _mm256_set1_pd(NAN);
   const __m256i split = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
   const __m128i vnx = _mm_set1_epi32(nx);
-  const double* row0 = reinterpret_cast<const double*>(px);
-  const double* row1 = reinterpret_cast<const double*>(px + nx);
-  int k = 0;
-  for (; k + 4 <= n; k += 4) {
-    const Points4 p = place.at(rc, rs, k);
-    const __m128i i = _mm256_cvttpd_epi32(p.x), j = _mm256_cvttpd_epi32(p.y);
-    const __m256d fx = _mm256_sub_pd(p.x, _mm256_cvtepi32_pd(i));
-    const __m256d fy = _mm256_sub_pd(p.y, _mm256_cvtepi32_pd(j));
-    const __m128i idx = _mm_add_epi32(_mm_mullo_epi32(j, vnx), i);
-    // Each 64-bit gather fetches a horizontal pixel pair (i, i + 1) of one row: two gathers per
-    // four samples instead of four. A permute then separates left and right pixels.
-    const __m256 r0 = _mm256_permutevar8x32_ps(
-        _mm256_castpd_ps(_mm256_mask_i32gather_pd(zero, row0, idx, all, 4)), split);
-    const __m256 r1 = _mm256_permutevar8x32_ps(
-        _mm256_castpd_ps(_mm256_mask_i32gather_pd(zero, row1, idx, all, 4)), split);
-    const __m256d p00 = _mm256_cvtps_pd(_mm256_castps256_ps128(r0));
-    const __m256d p01 = _mm256_cvtps_pd(_mm256_extractf128_ps(r0, 1));
-    const __m256d p10 = _mm256_cvtps_pd(_mm256_castps256_ps128(r1));
-    const __m256d p11 = _mm256_cvtps_pd(_mm256_extractf128_ps(r1, 1));
-    const __m256d top = _mm256_add_pd(p00, _mm256_mul_pd(fx, _mm256_sub_pd(p01, p00)));
-    const __m256d bot = _mm256_add_pd(p10, _mm256_mul_pd(fx, _mm256_sub_pd(p11, p10)));
-    const __m256d v = _mm256_add_pd(top, _mm256_mul_pd(fy, _mm256_sub_pd(bot, top)));
-    _mm256_storeu_pd(out + k, _mm256_blendv_pd(nan, v, p.ok));
+  constexpr int kChunk = 64;
+  alignas(32) int idx[kChunk];
+  alignas(32) double fxs[kChunk], fys[kChunk];
+  const int n4 = n / 4 * 4;
+  for (int c0 = 0; c0 < n4; c0 += kChunk) {
+    const int m = std::min(kChunk, n4 - c0);
+    for (int t = 0; t < m; t += 4) {
+      const Points4 p = place.at(rc, rs, c0 + t);
+      const __m128i i = _mm256_cvttpd_epi32(p.x), j = _mm256_cvttpd_epi32(p.y);
+      const __m256d fx = _mm256_sub_pd(p.x, _mm256_cvtepi32_pd(i));
+      const __m256d fy = _mm256_sub_pd(p.y, _mm256_cvtepi32_pd(j));
+      _mm_store_si128(reinterpret_cast<__m128i*>(idx + t),
+                      _mm_add_epi32(_mm_mullo_epi32(j, vnx), i));
+      _mm256_store_pd(fxs + t, _mm256_blendv_pd(nan, fx, p.ok));
+      _mm256_store_pd(fys + t, fy);
+    }
+    for (int t = 0; t < m; t += 4) {
+      // Horizontal pixel pairs (i, i + 1) of both rows, 64 bits each; a permute then separates
+      // the left and right pixels.
+      auto pairs = [&idx, t](const float* base) {
+        const __m128d lo = _mm_loadh_pd(_mm_load_sd(reinterpret_cast<const double*>(base + idx[t])),
+                                        reinterpret_cast<const double*>(base + idx[t + 1]));
+        const __m128d hi =
+            _mm_loadh_pd(_mm_load_sd(reinterpret_cast<const double*>(base + idx[t + 2])),
+                         reinterpret_cast<const double*>(base + idx[t + 3]));
+        return _mm256_castpd_ps(_mm256_set_m128d(hi, lo));
+      };
+      const __m256 r0 = _mm256_permutevar8x32_ps(pairs(px), split);
+      const __m256 r1 = _mm256_permutevar8x32_ps(pairs(px + nx), split);
+      const __m256d p00 = _mm256_cvtps_pd(_mm256_castps256_ps128(r0));
+      const __m256d p01 = _mm256_cvtps_pd(_mm256_extractf128_ps(r0, 1));
+      const __m256d p10 = _mm256_cvtps_pd(_mm256_castps256_ps128(r1));
+      const __m256d p11 = _mm256_cvtps_pd(_mm256_extractf128_ps(r1, 1));
+      const __m256d fx = _mm256_load_pd(fxs + t), fy = _mm256_load_pd(fys + t);
+      const __m256d top = _mm256_add_pd(p00, _mm256_mul_pd(fx, _mm256_sub_pd(p01, p00)));
+      const __m256d bot = _mm256_add_pd(p10, _mm256_mul_pd(fx, _mm256_sub_pd(p11, p10)));
+      _mm256_storeu_pd(out + c0 + t,
+                       _mm256_add_pd(top, _mm256_mul_pd(fy, _mm256_sub_pd(bot, top))));
+    }
   }
-  return k;
+  return n4;
 }
 
-// AVX2 version of kern::nearest_sample (IRAF bound: 0 <= floor(x) <= nx - 2, i.e. x < nx - 1).
+// AVX2 version of kern::nearest_sample (IRAF bound: 0 <= floor(x) <= nx - 2, i.e. x < nx - 1), in
+// the two phases of gather_bilinear_iraf.
 int gather_nearest_iraf(const float* px, int nx, int ny, const double* rc, const double* rs, int n,
                         double x0, double y0, double ct, double st, double* out) {
   const Placement place(x0, y0, ct, st, nx - 1, ny - 1);
   const __m256d nan = _mm256_set1_pd(NAN);
-  const __m128 zerof = _mm_setzero_ps(), allf = _mm_castsi128_ps(_mm_set1_epi32(-1));
   const __m128i vnx = _mm_set1_epi32(nx);
-  int k = 0;
-  for (; k + 4 <= n; k += 4) {
-    const Points4 p = place.at(rc, rs, k);
-    const __m128i i = _mm256_cvttpd_epi32(p.x), j = _mm256_cvttpd_epi32(p.y);
-    const __m128i idx = _mm_add_epi32(_mm_mullo_epi32(j, vnx), i);
-    const __m256d v = _mm256_cvtps_pd(_mm_mask_i32gather_ps(zerof, px, idx, allf, 4));
-    _mm256_storeu_pd(out + k, _mm256_blendv_pd(nan, v, p.ok));
+  constexpr int kChunk = 64;
+  alignas(32) int idx[kChunk];
+  alignas(32) double oks[kChunk];
+  const int n4 = n / 4 * 4;
+  for (int c0 = 0; c0 < n4; c0 += kChunk) {
+    const int m = std::min(kChunk, n4 - c0);
+    for (int t = 0; t < m; t += 4) {
+      const Points4 p = place.at(rc, rs, c0 + t);
+      const __m128i i = _mm256_cvttpd_epi32(p.x), j = _mm256_cvttpd_epi32(p.y);
+      _mm_store_si128(reinterpret_cast<__m128i*>(idx + t),
+                      _mm_add_epi32(_mm_mullo_epi32(j, vnx), i));
+      _mm256_store_pd(oks + t, p.ok);
+    }
+    for (int t = 0; t < m; t += 4) {
+      const __m128 v = _mm_setr_ps(px[idx[t]], px[idx[t + 1]], px[idx[t + 2]], px[idx[t + 3]]);
+      _mm256_storeu_pd(out + c0 + t,
+                       _mm256_blendv_pd(nan, _mm256_cvtps_pd(v), _mm256_load_pd(oks + t)));
+    }
   }
-  return k;
+  return n4;
 }
 
 }  // namespace

@@ -1,0 +1,64 @@
+// Per-sample floor of one pass, single thread (docs/benchmarks.md): one ring of a synth_highsnr
+// isophote sampled again and again on its cached walk (bilinear, IRAF bound) with its statistics
+// and first/second-harmonic fit; and the exact walk build alone, per point.
+#include <benchmark/benchmark.h>
+
+#include <string>
+
+#include "core/harmonics.hpp"
+#include "core/ring.hpp"
+#include "io/fits_image.hpp"
+
+namespace {
+
+using namespace isoster;
+
+const Image& synth() {
+  static const Image img = io::read_image(
+      std::string(ISOSTER_DATA_DIR) + "/tests/data/synth_highsnr.fits", io::PlaneRequest{});
+  return img;
+}
+
+void BM_RingPass(benchmark::State& state) {
+  const double a = static_cast<double>(state.range(0));
+  detail::RingSampler s(synth().view(), detail::SamplerSettings{});
+  s.reserve(a);
+  const detail::Geometry g{256, 256, 0.2, 0.7};
+  long n = 0;
+  for (auto _ : state) {
+    const detail::Ring r = s.sample(0, a, g, detail::RingMode::Bilinear);
+    const detail::FirstSecond f = detail::fit_first_second(r, true);
+    benchmark::DoNotOptimize(f.coef[0]);
+    n = r.npoint;
+  }
+  state.counters["points"] = static_cast<double>(n);
+  state.counters["ns_per_sample"] =
+      benchmark::Counter(static_cast<double>(n) * state.iterations() * 1e-9,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_RingPass)->Arg(20)->Arg(100)->Arg(250);
+
+// Two walks (main ring and first gradient ring, as a fit builds them) from scratch.
+void BM_WalkPair(benchmark::State& state) {
+  const double a = static_cast<double>(state.range(0));
+  detail::Walk w0, w1;
+  detail::Walk* w[2] = {&w0, &w1};
+  double eps = 0.2;
+  long n = 0;
+  for (auto _ : state) {
+    eps = eps == 0.2 ? 0.2001 : 0.2;  // a different key each time, as after a correction
+    const detail::WalkKey k[2] = {{a, eps, 1.0, true}, {1.1 * a, eps, 2.0, true}};
+    detail::build_walks(w, k, 2, 0.1, false);
+    benchmark::DoNotOptimize(w0.rc.data());
+    n = w0.n;
+  }
+  state.counters["steps"] = static_cast<double>(n);
+  state.counters["ns_per_step"] =
+      benchmark::Counter(static_cast<double>(n) * state.iterations() * 1e-9,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_WalkPair)->Arg(30)->Arg(100)->Arg(250);
+
+}  // namespace
+
+BENCHMARK_MAIN();
