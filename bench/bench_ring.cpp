@@ -59,6 +59,25 @@ void BM_WalkPair(benchmark::State& state) {
 }
 BENCHMARK(BM_WalkPair)->Arg(30)->Arg(100)->Arg(250);
 
+// A walk updated for a small change of ellipticity instead of rebuilt.
+void BM_WalkPerturb(benchmark::State& state) {
+  const double a = static_cast<double>(state.range(0));
+  detail::Walk base, out;
+  detail::Walk* w = &base;
+  const detail::WalkKey k{a, 0.2, 1.0, true};
+  detail::build_walks(&w, &k, 1, 0.1, false);
+  double eps = 0.2;
+  for (auto _ : state) {
+    eps = eps == 0.2 ? 0.200001 : 0.2;
+    if (!detail::perturb_walk(base, eps, out)) state.SkipWithError("not perturbable");
+    benchmark::DoNotOptimize(out.rc.data());
+  }
+  state.counters["ns_per_point"] =
+      benchmark::Counter(static_cast<double>(base.n) * state.iterations() * 1e-9,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_WalkPerturb)->Arg(30)->Arg(250);
+
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -140,7 +140,9 @@ ISOSTER_HD void walk_step(T& phi, T& c, T& s, T& dr, const T& A, const T& B, Min
   const T cn = c * cd - s * sd;
   s = s * cd + c * sd;
   c = cn;
-  dr = vsqrt(A * c * c + B * s * s);
+  // A c^2 + B s^2 written as A + (B - A) s^2: the sine alone feeds the square root, one
+  // multiplication less on the chain.
+  dr = vsqrt(A + (B - A) * (s * s));
 }
 
 // The one-parameter Jedrzejewski correction (spec 3.3) for coefficient k = 0..3 (A1, B1, A2, B2)

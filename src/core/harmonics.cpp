@@ -52,8 +52,8 @@ FirstSecond fit_first_second(const Ring& r, bool iraf) {
   int k = 0;
   for (; k + W <= n; k += W) {
     const Vd x = load(v + k);
-    add(select(finite(x), x - vmean, zero), load(r.s1 + k), load(r.c1 + k), load(r.s2 + k),
-        load(r.c2 + k));
+    const Vd s1 = load(r.s1 + k), c1 = load(r.c1 + k);
+    add(select(finite(x), x - vmean, zero), s1, c1, 2.0 * s1 * c1, c1 * c1 - s1 * s1);
   }
   if (k < n) {  // NaN padding: absent samples count as flagged ones
     const int t = n - k;

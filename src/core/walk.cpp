@@ -237,10 +237,14 @@ bool perturb_walk(const Walk& base, double eps, Walk& out) {
 namespace {
 
 // Lanes of the ten products b_i b_j (i >= j) and the four b_i, where b = (sin, cos, sin 2,
-// cos 2) of each point; with Weighted, points whose value is not finite count zero.
-template <bool Weighted>
+// cos 2) of each point. Weighted: points whose value is not finite count zero. Fill: sin 2 and
+// cos 2 are derived from sin and cos and stored into s2_out, c2_out in the same pass.
+enum class SumMode { Plain, Weighted, Fill };
+
+template <SumMode Mode>
 void normal_sums(const double* s1, const double* c1, const double* s2, const double* c2,
-                 const double* val, int n, double* m, double* sb) {
+                 const double* val, int n, double* m, double* sb, double* s2_out = nullptr,
+                 double* c2_out = nullptr) {
   using namespace lanes;
   Vd acc[14] = {};
   auto add = [&acc](Vd b0, Vd b1, Vd b2, Vd b3) {
@@ -262,18 +266,47 @@ void normal_sums(const double* s1, const double* c1, const double* s2, const dou
   const Vd zero = splat(0.0);
   int k = 0;
   for (; k + W <= n; k += W) {
-    const Mi ok = Weighted ? finite(load(val + k)) : all_set();
-    add(select(ok, load(s1 + k), zero), select(ok, load(c1 + k), zero),
-        select(ok, load(s2 + k), zero), select(ok, load(c2 + k), zero));
+    const Vd b0 = load(s1 + k), b1 = load(c1 + k);
+    if constexpr (Mode == SumMode::Fill) {
+      const Vd b2 = 2.0 * b0 * b1, b3 = b1 * b1 - b0 * b0;
+      store(s2_out + k, b2);
+      store(c2_out + k, b3);
+      add(b0, b1, b2, b3);
+    } else if constexpr (Mode == SumMode::Weighted) {
+      const Mi ok = finite(load(val + k));
+      add(select(ok, b0, zero), select(ok, b1, zero), select(ok, load(s2 + k), zero),
+          select(ok, load(c2 + k), zero));
+    } else {
+      add(b0, b1, load(s2 + k), load(c2 + k));
+    }
   }
   if (k < n) {  // padding points are zero and contribute nothing
     const int t = n - k;
-    const Mi ok = Weighted ? finite(load_tail(val + k, t, 0.0)) : all_set();
-    add(select(ok, load_tail(s1 + k, t, 0.0), zero), select(ok, load_tail(c1 + k, t, 0.0), zero),
-        select(ok, load_tail(s2 + k, t, 0.0), zero), select(ok, load_tail(c2 + k, t, 0.0), zero));
+    const Vd b0 = load_tail(s1 + k, t, 0.0), b1 = load_tail(c1 + k, t, 0.0);
+    if constexpr (Mode == SumMode::Fill) {
+      const Vd b2 = 2.0 * b0 * b1, b3 = b1 * b1 - b0 * b0;
+      for (int l = 0; l < t; ++l) {
+        s2_out[k + l] = b2[l];
+        c2_out[k + l] = b3[l];
+      }
+      add(b0, b1, b2, b3);
+    } else if constexpr (Mode == SumMode::Weighted) {
+      const Mi ok = finite(load_tail(val + k, t, 0.0));
+      add(select(ok, b0, zero), select(ok, b1, zero), select(ok, load_tail(s2 + k, t, 0.0), zero),
+          select(ok, load_tail(c2 + k, t, 0.0), zero));
+    } else {
+      add(b0, b1, load_tail(s2 + k, t, 0.0), load_tail(c2 + k, t, 0.0));
+    }
   }
   for (int i = 0; i < 10; ++i) m[i] = sum(acc[i]);
   for (int i = 0; i < 4; ++i) sb[i] = sum(acc[10 + i]);
+}
+
+void fill_matrix(const double* m, const double* sb, double* m4, double* sumb) {
+  int t = 0;
+  for (int r = 0; r < 4; ++r)
+    for (int q = 0; q <= r; ++q, ++t) m4[r * 4 + q] = m4[q * 4 + r] = m[t];
+  for (int r = 0; r < 4; ++r) sumb[r] = sb[r];
 }
 
 }  // namespace
@@ -282,22 +315,18 @@ void normal_matrix4(const double* s1, const double* c1, const double* s2, const 
                     const double* val, int n, double* m4, double* sumb) {
   double m[10] = {}, sb[4] = {};
   if (val != nullptr)
-    normal_sums<true>(s1, c1, s2, c2, val, n, m, sb);
+    normal_sums<SumMode::Weighted>(s1, c1, s2, c2, val, n, m, sb);
   else
-    normal_sums<false>(s1, c1, s2, c2, val, n, m, sb);
-  int t = 0;
-  for (int r = 0; r < 4; ++r)
-    for (int q = 0; q <= r; ++q, ++t) m4[r * 4 + q] = m4[q * 4 + r] = m[t];
-  for (int r = 0; r < 4; ++r) sumb[r] = sb[r];
+    normal_sums<SumMode::Plain>(s1, c1, s2, c2, val, n, m, sb);
+  fill_matrix(m, sb, m4, sumb);
 }
 
 void Walk::ensure_basis() {
   if (basis_ready) return;
-  for (int j = 0; j < n; ++j) {
-    c2[j] = c1[j] * c1[j] - s1[j] * s1[j];
-    s2[j] = 2 * s1[j] * c1[j];
-  }
-  normal_matrix4(s1.data(), c1.data(), s2.data(), c2.data(), nullptr, n, m4, sumb);
+  double m[10] = {}, sb[4] = {};
+  normal_sums<SumMode::Fill>(s1.data(), c1.data(), nullptr, nullptr, nullptr, n, m, sb, s2.data(),
+                             c2.data());
+  fill_matrix(m, sb, m4, sumb);
   basis_ready = true;
 }
 
