@@ -139,7 +139,6 @@ int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, cons
                          double x0, double y0, double ct, double st, double* out) {
   const Placement place(x0, y0, ct, st, nx - 2, ny - 2);
   const __m256d nan = _mm256_set1_pd(NAN);
-  const __m256i split = _mm256_setr_epi32(0, 2, 4, 6, 1, 3, 5, 7);
   const __m128i vnx = _mm_set1_epi32(nx);
   constexpr int kChunk = 64;
   alignas(32) int idx[kChunk];
@@ -158,22 +157,22 @@ int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, cons
       _mm256_store_pd(fys + t, fy);
     }
     for (int t = 0; t < m; t += 4) {
-      // Horizontal pixel pairs (i, i + 1) of both rows, 64 bits each; a permute then separates
-      // the left and right pixels.
-      auto pairs = [&idx, t](const float* base) {
-        const __m128d lo = _mm_loadh_pd(_mm_load_sd(reinterpret_cast<const double*>(base + idx[t])),
-                                        reinterpret_cast<const double*>(base + idx[t + 1]));
-        const __m128d hi =
-            _mm_loadh_pd(_mm_load_sd(reinterpret_cast<const double*>(base + idx[t + 2])),
-                         reinterpret_cast<const double*>(base + idx[t + 3]));
-        return _mm256_castpd_ps(_mm256_set_m128d(hi, lo));
+      // Horizontal pixel pairs (i, i + 1), 64 bits each, of samples (0, 2) and (1, 3): once
+      // widened to doubles, [l0 r0 l2 r2] and [l1 r1 l3 r3] unpack into the left pixels
+      // [l0 l1 l2 l3] and the right ones without a lane-crossing shuffle.
+      auto pair = [](const float* p) { return _mm_load_sd(reinterpret_cast<const double*>(p)); };
+      auto pairh = [](__m128d lo, const float* p) {
+        return _mm_loadh_pd(lo, reinterpret_cast<const double*>(p));
       };
-      const __m256 r0 = _mm256_permutevar8x32_ps(pairs(px), split);
-      const __m256 r1 = _mm256_permutevar8x32_ps(pairs(px + nx), split);
-      const __m256d p00 = _mm256_cvtps_pd(_mm256_castps256_ps128(r0));
-      const __m256d p01 = _mm256_cvtps_pd(_mm256_extractf128_ps(r0, 1));
-      const __m256d p10 = _mm256_cvtps_pd(_mm256_castps256_ps128(r1));
-      const __m256d p11 = _mm256_cvtps_pd(_mm256_extractf128_ps(r1, 1));
+      const float* q0 = px + nx;
+      const __m256d a0 = _mm256_cvtps_pd(_mm_castpd_ps(pairh(pair(px + idx[t]), px + idx[t + 2])));
+      const __m256d b0 =
+          _mm256_cvtps_pd(_mm_castpd_ps(pairh(pair(px + idx[t + 1]), px + idx[t + 3])));
+      const __m256d a1 = _mm256_cvtps_pd(_mm_castpd_ps(pairh(pair(q0 + idx[t]), q0 + idx[t + 2])));
+      const __m256d b1 =
+          _mm256_cvtps_pd(_mm_castpd_ps(pairh(pair(q0 + idx[t + 1]), q0 + idx[t + 3])));
+      const __m256d p00 = _mm256_unpacklo_pd(a0, b0), p01 = _mm256_unpackhi_pd(a0, b0);
+      const __m256d p10 = _mm256_unpacklo_pd(a1, b1), p11 = _mm256_unpackhi_pd(a1, b1);
       const __m256d fx = _mm256_load_pd(fxs + t), fy = _mm256_load_pd(fys + t);
       const __m256d top = _mm256_add_pd(p00, _mm256_mul_pd(fx, _mm256_sub_pd(p01, p00)));
       const __m256d bot = _mm256_add_pd(p10, _mm256_mul_pd(fx, _mm256_sub_pd(p11, p10)));
