@@ -4,6 +4,7 @@
 // the cos/sin of each sample's polar angle for the harmonic fits.
 #pragma once
 
+#include <cmath>
 #include <vector>
 
 #include "buffer.hpp"
@@ -130,6 +131,7 @@ class RingSampler {
   std::vector<float> scratch_;
   int capacity_ = 0;
   long samples_ = 0;
+  double theta_ = NAN, cos_theta_ = NAN, sin_theta_ = NAN;  // last position angle sampled
 };
 
 }  // namespace isoster::detail

@@ -139,7 +139,7 @@ int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, cons
                          double x0, double y0, double ct, double st, double* out) {
   const Placement place(x0, y0, ct, st, nx - 2, ny - 2);
   const __m256d nan = _mm256_set1_pd(NAN);
-  const __m128i vnx = _mm_set1_epi32(nx);
+  const __m256d vnxd = _mm256_set1_pd(nx);
   constexpr int kChunk = 64;
   alignas(32) int idx[kChunk];
   alignas(32) double fxs[kChunk], fys[kChunk];
@@ -148,11 +148,12 @@ int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, cons
     const int m = std::min(kChunk, n4 - c0);
     for (int t = 0; t < m; t += 4) {
       const Points4 p = place.at(rc, rs, c0 + t);
-      const __m128i i = _mm256_cvttpd_epi32(p.x), j = _mm256_cvttpd_epi32(p.y);
-      const __m256d fx = _mm256_sub_pd(p.x, _mm256_cvtepi32_pd(i));
-      const __m256d fy = _mm256_sub_pd(p.y, _mm256_cvtepi32_pd(j));
+      // Coordinates are >= 0 here (or zeroed): the floor is the truncation of kern::bilinear_iraf.
+      // The cell index j nx + i is formed in double (exact below 2^53) and converted once.
+      const __m256d fi = _mm256_floor_pd(p.x), fj = _mm256_floor_pd(p.y);
+      const __m256d fx = _mm256_sub_pd(p.x, fi), fy = _mm256_sub_pd(p.y, fj);
       _mm_store_si128(reinterpret_cast<__m128i*>(idx + t),
-                      _mm_add_epi32(_mm_mullo_epi32(j, vnx), i));
+                      _mm256_cvttpd_epi32(_mm256_add_pd(_mm256_mul_pd(fj, vnxd), fi)));
       _mm256_store_pd(fxs + t, _mm256_blendv_pd(nan, fx, p.ok));
       _mm256_store_pd(fys + t, fy);
     }
@@ -189,7 +190,7 @@ int gather_nearest_iraf(const float* px, int nx, int ny, const double* rc, const
                         double x0, double y0, double ct, double st, double* out) {
   const Placement place(x0, y0, ct, st, nx - 1, ny - 1);
   const __m256d nan = _mm256_set1_pd(NAN);
-  const __m128i vnx = _mm_set1_epi32(nx);
+  const __m256d vnxd = _mm256_set1_pd(nx);
   constexpr int kChunk = 64;
   alignas(32) int idx[kChunk];
   alignas(32) double oks[kChunk];
@@ -198,9 +199,9 @@ int gather_nearest_iraf(const float* px, int nx, int ny, const double* rc, const
     const int m = std::min(kChunk, n4 - c0);
     for (int t = 0; t < m; t += 4) {
       const Points4 p = place.at(rc, rs, c0 + t);
-      const __m128i i = _mm256_cvttpd_epi32(p.x), j = _mm256_cvttpd_epi32(p.y);
+      const __m256d fi = _mm256_floor_pd(p.x), fj = _mm256_floor_pd(p.y);  // as in the bilinear
       _mm_store_si128(reinterpret_cast<__m128i*>(idx + t),
-                      _mm_add_epi32(_mm_mullo_epi32(j, vnx), i));
+                      _mm256_cvttpd_epi32(_mm256_add_pd(_mm256_mul_pd(fj, vnxd), fi)));
       _mm256_store_pd(oks + t, p.ok);
     }
     for (int t = 0; t < m; t += 4) {
@@ -230,7 +231,13 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
     }
     Walk& w = *pw;
     if (slot == 0) w.ensure_basis();  // the main ring is fitted; gradient rings need no basis
-    const double ct = std::cos(g.theta), st = std::sin(g.theta);
+    // The rings of a pass share the position angle: its cosine and sine are computed once.
+    if (!(g.theta == theta_)) {
+      theta_ = g.theta;
+      cos_theta_ = std::cos(theta_);
+      sin_theta_ = std::sin(theta_);
+    }
+    const double ct = cos_theta_, st = sin_theta_;
     const double x0 = g.x0, y0 = g.y0;
     const int n = w.n, nx = img_.nx, ny = img_.ny;
     const float* px = img_.data;
