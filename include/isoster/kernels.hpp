@@ -181,54 +181,83 @@ ISOSTER_HD void geometry_errors(const double* e, double g, double a, double eps,
   pae = std::fabs(eps) <= 1e-10 ? 0.0 : std::fabs(2 * e[2] * q / (a * g * (1 - q * q)));
 }
 
-// Cholesky solve of a small symmetric positive-definite system M c = v (row-major n x n, n <= 8).
-// Also returns det(M) and the diagonal of M^-1 (for the coefficient errors). Returns false when M
-// is not positive definite.
-ISOSTER_HD bool spd_solve(const double* M, const double* v, int n, double* c, double* inv_diag,
-                          double* det) {
-  double L[64];
+// Cholesky solve of a small symmetric positive-definite system M c = v (row-major N x N), with
+// det(M) and the diagonal of M^-1 (for the coefficient errors). Returns false when M is not
+// positive definite. N is a template parameter: the loops unroll and L stays in registers (a
+// runtime size left them as chains of stores and reloads, longer than the harmonic sums of a
+// small ring).
+template <int N>
+ISOSTER_HD bool spd_solve_n(const double* M, const double* v, double* c, double* inv_diag,
+                            double* det) {
+  double L[N][N] = {};
   double d = 1.0;
-  for (int i = 0; i < n; ++i) {
+  for (int i = 0; i < N; ++i) {
     for (int j = 0; j <= i; ++j) {
-      double sum = M[i * n + j];
-      for (int k = 0; k < j; ++k) sum -= L[i * 8 + k] * L[j * 8 + k];
+      double sum = M[i * N + j];
+      for (int k = 0; k < j; ++k) sum -= L[i][k] * L[j][k];
       if (i == j) {
         if (!(sum > 0.0)) {
           *det = 0.0;
           return false;
         }
         d *= sum;
-        L[i * 8 + i] = std::sqrt(sum);
+        L[i][i] = std::sqrt(sum);
       } else {
-        L[i * 8 + j] = sum / L[j * 8 + j];
+        L[i][j] = sum / L[j][j];
       }
     }
   }
   *det = d;
-  double y[8];
-  for (int i = 0; i < n; ++i) {
+  double y[N];
+  for (int i = 0; i < N; ++i) {
     double sum = v[i];
-    for (int k = 0; k < i; ++k) sum -= L[i * 8 + k] * y[k];
-    y[i] = sum / L[i * 8 + i];
+    for (int k = 0; k < i; ++k) sum -= L[i][k] * y[k];
+    y[i] = sum / L[i][i];
   }
-  for (int i = n - 1; i >= 0; --i) {
+  for (int i = N - 1; i >= 0; --i) {
     double sum = y[i];
-    for (int k = i + 1; k < n; ++k) sum -= L[k * 8 + i] * c[k];
-    c[i] = sum / L[i * 8 + i];
+    for (int k = i + 1; k < N; ++k) sum -= L[k][i] * c[k];
+    c[i] = sum / L[i][i];
   }
   // diag(M^-1) = column norms of L^-1: solve L w = e_i for each i.
-  for (int i = 0; i < n; ++i) {
-    double w[8];
+  for (int i = 0; i < N; ++i) {
+    double w[N] = {};
     double acc = 0.0;
-    for (int r = 0; r < n; ++r) {
+    for (int r = i; r < N; ++r) {
       double sum = (r == i) ? 1.0 : 0.0;
-      for (int k = i; k < r; ++k) sum -= L[r * 8 + k] * w[k];
-      w[r] = (r < i) ? 0.0 : sum / L[r * 8 + r];
+      for (int k = i; k < r; ++k) sum -= L[r][k] * w[k];
+      w[r] = sum / L[r][r];
       acc += w[r] * w[r];
     }
     inv_diag[i] = acc;
   }
   return true;
+}
+
+// The same for a size known at run time (1 <= n <= 8).
+ISOSTER_HD bool spd_solve(const double* M, const double* v, int n, double* c, double* inv_diag,
+                          double* det) {
+  switch (n) {
+    case 1:
+      return spd_solve_n<1>(M, v, c, inv_diag, det);
+    case 2:
+      return spd_solve_n<2>(M, v, c, inv_diag, det);
+    case 3:
+      return spd_solve_n<3>(M, v, c, inv_diag, det);
+    case 4:
+      return spd_solve_n<4>(M, v, c, inv_diag, det);
+    case 5:
+      return spd_solve_n<5>(M, v, c, inv_diag, det);
+    case 6:
+      return spd_solve_n<6>(M, v, c, inv_diag, det);
+    case 7:
+      return spd_solve_n<7>(M, v, c, inv_diag, det);
+    case 8:
+      return spd_solve_n<8>(M, v, c, inv_diag, det);
+    default:
+      *det = 0.0;
+      return false;
+  }
 }
 
 }  // namespace isoster::kern

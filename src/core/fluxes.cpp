@@ -190,10 +190,14 @@ namespace {
 // there or when an end lies within 1e-7 px of an integer.
 template <class Pred>
 void span(double xl, double xr, bool grazing, long& lo, long& hi, Pred pred) {
-  lo = static_cast<long>(std::ceil(xl));
-  hi = static_cast<long>(std::floor(xr));
-  const double tol = 1e-7;
-  if (!grazing && lo - xl > tol && xr - hi > tol && lo - xl < 1 - tol && xr - hi < 1 - tol) return;
+  // Tested on the doubles: converting the integer ends back would chain every row through the
+  // merge of cvtsi2sd into its destination register.
+  const double lod = std::ceil(xl), hid = std::floor(xr);
+  lo = static_cast<long>(lod);
+  hi = static_cast<long>(hid);
+  // Both ends at least 1e-7 from an integer, as one test (one well-predicted branch per row).
+  const double off = std::fmax(std::fabs(lod - xl - 0.5), std::fabs(xr - hid - 0.5));
+  if (!grazing && off < 0.5 - 1e-7) return;
   while (pred(lo - 1)) --lo;
   while (lo <= hi && !pred(lo)) ++lo;
   while (pred(hi + 1)) ++hi;
@@ -207,7 +211,7 @@ Enclosed FluxIntegrator::compute(double a, double cx, double cy, double eps, dou
   const double q = 1.0 - eps, ct = std::cos(theta), st = std::sin(theta);
   const double iq2 = 1.0 / (q * q);
   // Ellipse membership as a quadratic in dx at fixed dy: A dx^2 + B dx + C <= 0.
-  const double A = ct * ct + st * st * iq2;
+  const double A = ct * ct + st * st * iq2, inv2a = 0.5 / A;
   const double ext = std::max(a, a * std::sqrt(st * st + q * q * ct * ct)) + 1;
   const long j0 = std::max(0L, static_cast<long>(std::floor(cy - ext)));
   const long j1 = std::min(static_cast<long>(img_.ny) - 1, static_cast<long>(std::ceil(cy + ext)));
@@ -236,8 +240,8 @@ Enclosed FluxIntegrator::compute(double a, double cx, double cy, double eps, dou
       hi = -1;
       if (D >= 0) {
         const double sq = std::sqrt(D);
-        span(cx + (-B - sq) / (2 * A), cx + (-B + sq) / (2 * A), sq < 1e-4 * (std::fabs(B) + a + 1),
-             lo, hi, [&](long i) { return inside_ellipse(i - cx, dy, a, q, ct, st); });
+        span(cx + (-B - sq) * inv2a, cx + (-B + sq) * inv2a, sq < 1e-4 * (std::fabs(B) + a + 1), lo,
+             hi, [&](long i) { return inside_ellipse(i - cx, dy, a, q, ct, st); });
       }
       span_e[t][0] = lo;
       span_e[t][1] = hi;

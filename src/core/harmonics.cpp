@@ -85,7 +85,9 @@ FirstSecond fit_first_second(const Ring& r, bool iraf) {
     for (int b = 0; b < 4; ++b) M[(a + off) * dim + b + off] = m4[a * 4 + b];
   }
   double c[5], inv[5], det;
-  if (!kern::spd_solve(M, rhs, dim, c, inv, &det)) return f;
+  const bool solved = iraf ? kern::spd_solve_n<4>(M, rhs, c, inv, &det)
+                           : kern::spd_solve_n<5>(M, rhs, c, inv, &det);
+  if (!solved) return f;
   if (iraf && std::fabs(det) < 1e-10) return f;
   // Residual sum of squares of the least-squares solution: sum e^2 = sum y^2 - c . rhs.
   double ctr = 0;
@@ -170,7 +172,7 @@ Harmonic fit_harmonic_sequential(const Ring& r, double* resid, int order) {
   }
   const double M[4] = {p[0], p[1], p[1], p[2]}, rhs[2] = {p[3], p[4]};
   double c[2], inv[2], det;
-  if (cnt < 3 || !kern::spd_solve(M, rhs, 2, c, inv, &det)) return h;
+  if (cnt < 3 || !kern::spd_solve_n<2>(M, rhs, c, inv, &det)) return h;
   const Vd ca = splat(c[0]), cb = splat(c[1]);
   Vd ss_lanes = zero;
   for (int k = 0; k < nw; k += W) {
@@ -217,7 +219,7 @@ Harmonic fit_harmonic_independent(const Ring& r, int order) {
   for (int i = 0; i < 3; ++i)
     for (int j = i + 1; j < 3; ++j) M[i * 3 + j] = M[j * 3 + i];
   double c[3], inv[3], det;
-  if (cnt < 4 || !kern::spd_solve(M, rhs, 3, c, inv, &det)) return h;
+  if (cnt < 4 || !kern::spd_solve_n<3>(M, rhs, c, inv, &det)) return h;
   double se = 0, ss = 0;
   for (int k = 0; k < n; ++k) {
     const double y = r.val[k];
