@@ -70,27 +70,35 @@ ISOSTER_HD double nearest_sample(const float* img, int nx, int ny, double x, dou
   return img[static_cast<long>(j) * nx + i];
 }
 
-// cos and sin of a small angle d (0 <= d <= 0.5) by Taylor series in Estrin form (a short
-// dependency chain, no branch): error < 1e-15 up to the 0.5 cap and far smaller for the usual
-// 1/r steps. Replaces per-sample trigonometry in the walk. T: double, or a SIMD vector of doubles
-// whose lanes are independent walks.
+// cos d and sin(d) / d of a small angle d (0 <= d <= 0.5) from z = d^2, by Taylor series in
+// Estrin form (a short dependency chain, no branch): error < 1e-15 up to the 0.5 cap and far
+// smaller for the usual 1/r steps. Replaces per-sample trigonometry in the walk. T: double, or a
+// SIMD vector of doubles whose lanes are independent walks.
 template <class T>
-ISOSTER_HD void small_sincos(T d, T& c, T& s) {
-  const T z = d * d, z2 = z * z, z4 = z2 * z2;
+ISOSTER_HD void small_cos_sinc(T z, T& c, T& sc) {
+  const T z2 = z * z, z4 = z2 * z2;
   c = ((1.0 - 0.5 * z) + z2 * (1.0 / 24 - z * (1.0 / 720))) +
       z4 * ((1.0 / 40320 - z * (1.0 / 3628800)) +
             z2 * (1.0 / 479001600 - z * (1.0 / 87178291200.0)));
-  s = d * (((1.0 - z * (1.0 / 6)) + z2 * (1.0 / 120 - z * (1.0 / 5040))) +
-           z4 * ((1.0 / 362880 - z * (1.0 / 39916800)) +
-                 z2 * (1.0 / 6227020800.0 - z * (1.0 / 1307674368000.0))));
+  sc = ((1.0 - z * (1.0 / 6)) + z2 * (1.0 / 120 - z * (1.0 / 5040))) +
+       z4 * ((1.0 / 362880 - z * (1.0 / 39916800)) +
+             z2 * (1.0 / 6227020800.0 - z * (1.0 / 1307674368000.0)));
 }
 
 // Shorter series for steps d <= 0.04 (walks with a q >= 25 dstep): error < 2e-16.
 template <class T>
-ISOSTER_HD void small_sincos_short(T d, T& c, T& s) {
-  const T z = d * d, z2 = z * z;
+ISOSTER_HD void small_cos_sinc_short(T z, T& c, T& sc) {
+  const T z2 = z * z;
   c = (1.0 - 0.5 * z) + z2 * (1.0 / 24 - z * (1.0 / 720));
-  s = d * ((1.0 - z * (1.0 / 6)) + z2 * (1.0 / 120 - z * (1.0 / 5040)));
+  sc = (1.0 - z * (1.0 / 6)) + z2 * (1.0 / 120 - z * (1.0 / 5040));
+}
+
+// cos and sin of a small angle d (0 <= d <= 0.5).
+template <class T>
+ISOSTER_HD void small_sincos(T d, T& c, T& s) {
+  T sc;
+  small_cos_sinc(d * d, c, sc);
+  s = d * sc;
 }
 
 // The IRAF/photutils ellipse walk (spec 1.1) as a step generator: polar angle phi advances by
@@ -126,23 +134,30 @@ ISOSTER_HD WalkStart walk_start(double a, double q, double phi0, double dstep, b
   return w;
 }
 
-// One step; vmin/vsqrt are the element-wise min(x, 0.5) and sqrt of T.
-template <bool Short, class T, class Min, class Sqrt>
-ISOSTER_HD void walk_step(T& phi, T& c, T& s, T& dr, const T& A, const T& B, Min vmin, Sqrt vsqrt) {
-  const T d = vmin(dr);
-  phi += d;
-  T cd, sd;
+// One step from the current point (phi, c, s; P = A c^2 + B s^2 and dr = sqrt(P)) to the next.
+// vclip(x, cap) is the element-wise min(x, cap) and vsqrt the square root of T; BmA = B - A.
+// The step d = min(dr, 0.5) enters the series only through z = d^2 = min(P, 0.25), taken from P
+// directly, and through a final product: the series and the products with c and s are evaluated
+// while the square root of the previous step completes. The chain per step is then sqrt, min,
+// one fma (the new sine), its square and one fma (the new P).
+template <bool Short, class T, class Clip, class Sqrt>
+ISOSTER_HD void walk_step(T& phi, T& c, T& s, T& P, T& dr, const T& A, const T& BmA, Clip vclip,
+                          Sqrt vsqrt) {
+  const T z = vclip(P, 0.25);
+  T cd, sc;
   if (Short) {
-    small_sincos_short(d, cd, sd);
+    small_cos_sinc_short(z, cd, sc);
   } else {
-    small_sincos(d, cd, sd);
+    small_cos_sinc(z, cd, sc);
   }
-  const T cn = c * cd - s * sd;
-  s = s * cd + c * sd;
-  c = cn;
-  // A c^2 + B s^2 written as A + (B - A) s^2: the sine alone feeds the square root, one
-  // multiplication less on the chain.
-  dr = vsqrt(A + (B - A) * (s * s));
+  const T csc = c * sc, ssc = s * sc, scd = s * cd, ccd = c * cd;
+  const T d = vclip(dr, 0.5);
+  phi += d;
+  const T sn = d * csc + scd;  // sin(phi + d) = s cos d + c sin d
+  c = ccd - d * ssc;
+  s = sn;
+  P = A + BmA * (s * s);  // A c^2 + B s^2
+  dr = vsqrt(P);
 }
 
 // The one-parameter Jedrzejewski correction (spec 3.3) for coefficient k = 0..3 (A1, B1, A2, B2)

@@ -34,9 +34,9 @@ namespace {
 // (latency-bound), so two lanes cost about as much as one. A single walk uses one lane.
 typedef double Lanes __attribute__((vector_size(16)));
 
-Lanes lanes_min_half(Lanes d) {
-  const Lanes half = {0.5, 0.5};
-  return d < half ? d : half;
+Lanes lanes_clip(Lanes x, double cap) {
+  const Lanes c = {cap, cap};
+  return x < c ? x : c;
 }
 
 Lanes lanes_sqrt(Lanes u) {
@@ -64,6 +64,7 @@ void run_lanes(const kern::WalkStart* st, const double* aq3, double* const* dr_o
                int count, int* n, LaneEnd* end) {
   Lanes phi = {st[0].phi, st[1].phi}, c = {st[0].c, st[1].c}, s = {st[0].s, st[1].s};
   Lanes dr = {st[0].dr, st[1].dr}, jac = {0, 0};
+  Lanes P = dr * dr;
   const Lanes A = {st[0].A, st[1].A}, B = {st[0].B, st[1].B}, Aq3 = {aq3[0], aq3[1]};
   const Lanes BmA = B - A;
   bool alive0 = count > 0, alive1 = count > 1;
@@ -105,7 +106,7 @@ void run_lanes(const kern::WalkStart* st, const double* aq3, double* const* dr_o
     const Lanes inv = 1.0 / dr;
     const bool first = n0 + n1 <= count;  // the step from the first point
     const Lanes next_jac = jac + jac * (c * s * BmA * inv) + s * s * Aq3 * inv;
-    kern::walk_step<Short>(phi, c, s, dr, A, B, lanes_min_half, lanes_sqrt);
+    kern::walk_step<Short>(phi, c, s, P, dr, A, BmA, lanes_clip, lanes_sqrt);
     jac = first ? Lanes{0, 0} : next_jac;
   }
   n[0] = n0;
