@@ -137,9 +137,10 @@ ISOSTER_HD WalkStart walk_start(double a, double q, double phi0, double dstep, b
 // One step from the current point (phi, c, s; P = A c^2 + B s^2 and dr = sqrt(P)) to the next.
 // vclip(x, cap) is the element-wise min(x, cap) and vsqrt the square root of T; BmA = B - A.
 // The step d = min(dr, 0.5) enters the series only through z = d^2 = min(P, 0.25), taken from P
-// directly, and through a final product: the series and the products with c and s are evaluated
-// while the square root of the previous step completes. The chain per step is then sqrt, min,
-// one fma (the new sine), its square and one fma (the new P).
+// directly, and the new P = A + (B - A) s'^2 with s' = d c sinc(d) + s cos d expands into
+// E + d F, E = A + (B - A)((s cos d)^2 + z (c sinc d)^2), F = 2 (B - A)(c sinc d)(s cos d): all
+// but one fma is evaluated while the square root of the previous step completes. The chain per
+// step is then sqrt, min, fma.
 template <bool Short, class T, class Clip, class Sqrt>
 ISOSTER_HD void walk_step(T& phi, T& c, T& s, T& P, T& dr, const T& A, const T& BmA, Clip vclip,
                           Sqrt vsqrt) {
@@ -151,13 +152,13 @@ ISOSTER_HD void walk_step(T& phi, T& c, T& s, T& P, T& dr, const T& A, const T& 
     small_cos_sinc(z, cd, sc);
   }
   const T csc = c * sc, ssc = s * sc, scd = s * cd, ccd = c * cd;
+  const T E = A + BmA * (scd * scd + z * (csc * csc)), F = 2.0 * BmA * (csc * scd);
   const T d = vclip(dr, 0.5);
   phi += d;
-  const T sn = d * csc + scd;  // sin(phi + d) = s cos d + c sin d
-  c = ccd - d * ssc;
-  s = sn;
-  P = A + BmA * (s * s);  // A c^2 + B s^2
+  P = E + d * F;
   dr = vsqrt(P);
+  s = d * csc + scd;  // sin(phi + d) = s cos d + c sin d
+  c = ccd - d * ssc;
 }
 
 // The one-parameter Jedrzejewski correction (spec 3.3) for coefficient k = 0..3 (A1, B1, A2, B2)
