@@ -196,7 +196,7 @@ void span(double xl, double xr, bool grazing, long& lo, long& hi, Pred pred) {
   lo = static_cast<long>(lod);
   hi = static_cast<long>(hid);
   // Both ends at least 1e-7 from an integer, as one test (one well-predicted branch per row).
-  const double off = std::fmax(std::fabs(lod - xl - 0.5), std::fabs(xr - hid - 0.5));
+  const double off = std::max(std::fabs(lod - xl - 0.5), std::fabs(xr - hid - 0.5));
   if (!grazing && off < 0.5 - 1e-7) return;
   while (pred(lo - 1)) --lo;
   while (lo <= hi && !pred(lo)) ++lo;
