@@ -59,4 +59,8 @@ const char* to_string(Integrator i);
 bool parse_compat(const std::string& s, Compat& out);
 bool parse_integrator(const std::string& s, Integrator& out);
 
+// Every parameter, resolved (mode-dependent defaults filled in), one "key = value" line each with
+// full precision: for provenance and for the checksum that --resume compares.
+std::string to_text(const FitConfig& cfg);
+
 }  // namespace isoster

@@ -1,9 +1,15 @@
 // The `isoster` executable: one binary, one subcommand per task.
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 #include <exception>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli/fit_command.hpp"
+#include "cli/mock_command.hpp"
 #include "isoster/version.hpp"
 
 namespace {
@@ -11,8 +17,32 @@ namespace {
 void usage(std::ostream& os) {
   os << "usage: isoster <command> [options]\n\n"
         "commands:\n"
-        "  fit      fit elliptical isophotes to images (isoster fit --help)\n\n"
+        "  fit       fit elliptical isophotes to images (isoster fit --help)\n"
+        "  campaign  fit a catalog of galaxies on MPI ranks into one HDF5 file (--help)\n"
+        "  mock      write synthetic galaxies and their catalog (--help)\n\n"
         "  isoster --version | --help\n";
+}
+
+// `isoster campaign` runs the MPI executable installed beside this one (same process: execv), so
+// that the other commands never load MPI.
+int exec_campaign(int argc, char** argv) {
+  char self[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
+  std::string dir = ".";
+  if (n > 0) {
+    self[n] = '\0';
+    dir = self;
+    dir = dir.substr(0, dir.find_last_of('/'));
+  }
+  const std::string exe = dir + "/isoster-campaign";
+  std::vector<char*> args;
+  args.push_back(const_cast<char*>(exe.c_str()));
+  for (int k = 2; k < argc; ++k) args.push_back(argv[k]);
+  args.push_back(nullptr);
+  ::execv(exe.c_str(), args.data());
+  std::cerr << "isoster: error: cannot run " << exe << " (" << std::strerror(errno)
+            << "): was isoster built with ISOSTER_CAMPAIGN=ON?\n";
+  return 1;
 }
 
 }  // namespace
@@ -34,6 +64,8 @@ int main(int argc, char** argv) {
   }
   try {
     if (!std::strcmp(cmd, "fit")) return isoster::cli::run_fit(argc - 1, argv + 1);
+    if (!std::strcmp(cmd, "mock")) return isoster::cli::run_mock(argc - 1, argv + 1);
+    if (!std::strcmp(cmd, "campaign")) return exec_campaign(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "isoster: error: " << e.what() << '\n';
     return 1;

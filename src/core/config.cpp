@@ -88,4 +88,41 @@ bool parse_integrator(const std::string& s, Integrator& out) {
   return true;
 }
 
+std::string to_text(const FitConfig& c) {
+  std::ostringstream o;
+  o.precision(17);
+  auto b = [](bool v) { return v ? "true" : "false"; };
+  o << "compat = " << to_string(c.compat) << "\n"
+    << "x0 = " << c.x0 << "\n"
+    << "y0 = " << c.y0 << "\n"
+    << "sma0 = " << c.sma0 << "\n"
+    << "eps = " << c.eps0 << "\n"
+    << "pa = " << c.pa0_deg() << "\n"
+    << "minsma = " << c.minsma << "\n"
+    << "maxsma = " << c.maxsma << "\n"
+    << "step = " << c.step << "\n"
+    << "linear-step = " << b(c.linear_step) << "\n"
+    << "integrator = " << to_string(c.integrator) << "\n"
+    << "usclip = " << c.usclip << "\n"
+    << "lsclip = " << c.lsclip << "\n"
+    << "nclip = " << c.nclip << "\n"
+    << "fflag = " << c.fflag_value() << "\n"
+    << "maxgerr = " << c.maxgerr << "\n"
+    << "conver = " << c.conver << "\n"
+    << "minit = " << c.minit << "\n"
+    << "maxit = " << c.maxit << "\n"
+    << "maxrit = " << c.maxrit << "\n"
+    << "wander = " << c.wander << "\n"
+    << "soft = " << b(c.soft) << "\n"
+    << "fix-center = " << b(c.fix_center) << "\n"
+    << "fix-pa = " << b(c.fix_pa) << "\n"
+    << "fix-eps = " << b(c.fix_eps) << "\n"
+    << "olthresh = " << c.olthresh << "\n"
+    << "recenter = " << b(c.recenter) << "\n"
+    << "keep-center = " << b(c.keep_center_if_not_found) << "\n"
+    << "grad-ref0 = " << c.grad_ref0 << "\n"
+    << "fluxes = " << b(c.fluxes) << "\n";
+  return o.str();
+}
+
 }  // namespace isoster

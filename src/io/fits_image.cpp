@@ -2,7 +2,10 @@
 
 #include <fitsio.h>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <cstdio>
 #include <limits>
 #include <memory>
 
@@ -122,6 +125,38 @@ std::vector<std::uint8_t> read_mask(const std::string& path, int nx, int ny) {
   // Non-zero or undefined mask values flag the pixel.
   for (std::size_t k = 0; k < out.size(); ++k) out[k] = (p[k] != 0.0f || std::isnan(p[k])) ? 1 : 0;
   return out;
+}
+
+void write_image(const std::string& path, const Image& img, const std::vector<HeaderCard>& cards) {
+  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  std::remove(tmp.c_str());
+  fitsfile* f = nullptr;
+  int status = 0;
+  fits_create_file(&f, tmp.c_str(), &status);
+  long naxes[2] = {img.nx(), img.ny()};
+  fits_create_img(f, FLOAT_IMG, 2, naxes, &status);
+  for (const auto& c : cards) {
+    if (c.numeric) {
+      double v = std::stod(c.value);
+      fits_write_key(f, TDOUBLE, c.key.c_str(), &v, c.comment.c_str(), &status);
+    } else {
+      fits_write_key(f, TSTRING, c.key.c_str(), const_cast<char*>(c.value.c_str()),
+                     c.comment.c_str(), &status);
+    }
+  }
+  long fpixel[2] = {1, 1};
+  fits_write_pix(f, TFLOAT, fpixel, static_cast<long>(img.nx()) * img.ny(),
+                 const_cast<float*>(img.data()), &status);
+  int st = 0;
+  if (f) fits_close_file(f, &st);
+  if (status || st) {
+    std::remove(tmp.c_str());
+    throw IoError(path + ": cannot write image (" + fits_message(status ? status : st) + ")");
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw IoError(path + ": cannot write image (rename failed)");
+  }
 }
 
 bool cfitsio_reentrant() { return fits_is_reentrant() != 0; }

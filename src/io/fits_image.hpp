@@ -37,6 +37,15 @@ Image read_image(const std::string& path, const PlaneRequest& req, ImageInfo* in
 // Reads a mask (non-zero = bad) of exactly nx x ny pixels. Throws IoError.
 std::vector<std::uint8_t> read_mask(const std::string& path, int nx, int ny);
 
+// Writes a 2-D float32 image (NaN as IEEE NaN) with optional header cards (KEY, value, comment;
+// numeric values unquoted) under a temporary name, then renames it. Throws IoError.
+struct HeaderCard {
+  std::string key, value, comment;
+  bool numeric = true;
+};
+void write_image(const std::string& path, const Image& img,
+                 const std::vector<HeaderCard>& cards = {});
+
 // Sanity check of the CFITSIO library for multi-threaded use.
 bool cfitsio_reentrant();
 

@@ -1,0 +1,42 @@
+// The campaign results store: one HDF5 file written collectively by every rank through MPI-IO
+// (docs/output-format.md has the schema). Rank 0 creates the whole schema serially (datasets at
+// their final sizes, attributes), then all ranks reopen the file in parallel and each writes its
+// contiguous block of catalog rows and their isophotes with collective writes. The file is
+// written under a temporary name; the caller renames it once complete.
+#pragma once
+
+#include <mpi.h>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "isoster/isophote.hpp"
+
+namespace isoster::io {
+
+// This rank's block: catalog rows [first, first + size) and their isophotes, concatenated.
+struct ResultsBlock {
+  std::int64_t first = 0;
+  std::vector<std::string> id, message, image;
+  std::vector<std::int32_t> status, count, rank;
+  std::vector<std::int64_t> offset;
+  std::vector<double> x, y, x_start, y_start, fit_time;
+  std::vector<std::int64_t> galaxy;  // catalog row of each isophote
+  std::vector<Isophote> rows;
+};
+
+struct ResultsLayout {
+  std::int64_t galaxies = 0, isophotes = 0;  // totals over all ranks
+  std::int64_t iso_first = 0;                // this rank's first isophote row
+  int id_width = 1, image_width = 1, message_width = 1;
+  std::vector<std::pair<std::string, std::string>> text_attrs;  // root attributes
+  std::vector<std::pair<std::string, std::int64_t>> int_attrs;
+};
+
+// Collective over `comm`. Throws std::runtime_error (the same on every rank where possible).
+void write_results(const std::string& path, MPI_Comm comm, const ResultsBlock& block,
+                   const ResultsLayout& layout);
+
+}  // namespace isoster::io

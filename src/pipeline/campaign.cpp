@@ -1,0 +1,640 @@
+#include "pipeline/campaign.hpp"
+
+#include <omp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <deque>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "io/results_h5.hpp"
+#include "isoster/version.hpp"
+#include "pipeline/catalog.hpp"
+#include "pipeline/galaxy.hpp"
+#include "pipeline/journal.hpp"
+
+namespace isoster::pipeline {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+volatile std::sig_atomic_t g_stop = 0;
+extern "C" void on_stop_signal(int) { g_stop = 1; }
+
+enum Tag : int { kReady = 1, kWork = 2, kStop = 3 };
+
+// Open MPI's blocking receive busy-polls a core; between polls we sleep instead.
+constexpr auto kPollSleep = std::chrono::microseconds(200);
+
+void wait_probe(MPI_Comm comm, int source, MPI_Status& st) {
+  for (;;) {
+    int flag = 0;
+    MPI_Iprobe(source, MPI_ANY_TAG, comm, &flag, &st);
+    if (flag) return;
+    std::this_thread::sleep_for(kPollSleep);
+  }
+}
+
+std::string hex64(std::uint64_t v) {
+  char b[20];
+  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
+  return b;
+}
+
+std::string utc_now() {
+  const std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char b[32];
+  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return b;
+}
+
+bool exists(const std::string& p) {
+  struct stat s;
+  return ::stat(p.c_str(), &s) == 0;
+}
+
+long file_size(const std::string& p) {
+  struct stat s;
+  return ::stat(p.c_str(), &s) == 0 ? static_cast<long>(s.st_size) : 0;
+}
+
+// The image part of a CFITSIO file name ("a.fits[1]" -> "a.fits").
+std::string file_part(const std::string& image) {
+  const auto k = image.find('[');
+  return k == std::string::npos ? image : image.substr(0, k);
+}
+
+// Broadcasts a string from rank 0.
+std::string bcast_string(std::string s, MPI_Comm comm) {
+  long n = static_cast<long>(s.size());
+  MPI_Bcast(&n, 1, MPI_LONG, 0, comm);
+  s.resize(static_cast<std::size_t>(n));
+  if (n > 0) MPI_Bcast(s.data(), static_cast<int>(n), MPI_CHAR, 0, comm);
+  return s;
+}
+
+// Fits batches of catalog rows with the rank's OpenMP threads and journals each batch.
+class BatchFitter {
+ public:
+  BatchFitter(const Catalog& cat, const FitConfig& cfg, int rank, int threads, bool noop,
+              const std::string& journal, std::uint64_t config_sha)
+      : cat_(cat), cfg_(cfg), rank_(rank), threads_(threads), noop_(noop) {
+    if (!noop_) journal_ = std::make_unique<JournalWriter>(journal, config_sha);
+  }
+  // Returns the number of galaxies that failed.
+  long run(const std::vector<std::int64_t>& idx) {
+    std::vector<GalaxyResult> res(idx.size());
+    if (!noop_) {
+#pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
+      for (long k = 0; k < static_cast<long>(idx.size()); ++k)
+        res[k] = fit_galaxy(cat_.rows[idx[k]], idx[k], cfg_);
+    }
+    long failed = 0;
+    for (std::size_t k = 0; k < idx.size(); ++k) {
+      res[k].index = idx[k];
+      failed += res[k].status != kOk;
+    }
+    if (journal_) {
+      // Every record is written at once (it survives SIGKILL); fdatasync at most every 2 s.
+      const bool sync = Clock::now() - last_sync_ > std::chrono::seconds(2);
+      journal_->append(res, rank_, sync);
+      if (sync) last_sync_ = Clock::now();
+    }
+    return failed;
+  }
+  void flush() {
+    if (journal_) journal_->sync();
+  }
+
+ private:
+  const Catalog& cat_;
+  const FitConfig& cfg_;
+  int rank_, threads_;
+  bool noop_;
+  std::unique_ptr<JournalWriter> journal_;
+  Clock::time_point last_sync_ = Clock::now();
+};
+
+// The master's own worker: a thread of rank 0 that fits batches handed over in memory.
+class LocalWorker {
+ public:
+  explicit LocalWorker(BatchFitter& fitter) : fitter_(fitter), thread_([this] { loop(); }) {}
+  ~LocalWorker() {
+    {
+      std::lock_guard<std::mutex> l(m_);
+      quit_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  bool idle() {
+    std::lock_guard<std::mutex> l(m_);
+    return !busy_;
+  }
+  void give(std::vector<std::int64_t> batch) {
+    {
+      std::lock_guard<std::mutex> l(m_);
+      batch_ = std::move(batch);
+      busy_ = true;
+    }
+    cv_.notify_all();
+  }
+  // Galaxies finished and failed since the last call.
+  void take_counts(long& done, long& failed) {
+    std::lock_guard<std::mutex> l(m_);
+    done = done_;
+    failed = failed_;
+    done_ = failed_ = 0;
+  }
+  std::string error() {
+    std::lock_guard<std::mutex> l(m_);
+    return error_;
+  }
+
+ private:
+  void loop() {
+    std::unique_lock<std::mutex> l(m_);
+    for (;;) {
+      cv_.wait(l, [this] { return quit_ || (busy_ && !batch_.empty()); });
+      if (quit_) return;
+      std::vector<std::int64_t> b = std::move(batch_);
+      batch_.clear();
+      l.unlock();
+      long failed = 0;
+      std::string err;
+      try {
+        failed = fitter_.run(b);
+      } catch (const std::exception& e) {
+        err = e.what();
+      }
+      l.lock();
+      if (!err.empty()) error_ = err;
+      done_ += static_cast<long>(b.size());
+      failed_ += failed;
+      busy_ = false;
+    }
+  }
+
+  BatchFitter& fitter_;
+  std::mutex m_;
+  std::condition_variable cv_;
+  std::vector<std::int64_t> batch_;
+  bool busy_ = false, quit_ = false;
+  long done_ = 0, failed_ = 0;
+  std::string error_;
+  std::thread thread_;
+};
+
+struct Counts {
+  long done = 0, failed = 0;
+};
+
+// Rank 0's dispatch loop. Returns the galaxies finished in this run.
+Counts master(const CampaignOptions& opt, MPI_Comm comm, std::deque<std::int64_t> queue, long total,
+              long already, BatchFitter& fitter, bool& drained) {
+  int size = 1;
+  MPI_Comm_size(comm, &size);
+  LocalWorker local(fitter);
+  std::vector<long> out(size, 0);  // galaxies in the hands of each rank
+  long outstanding = 0;
+  std::vector<int> parked;
+  Counts c;
+  const auto t0 = Clock::now();
+  auto last_report = t0;
+  const long todo = static_cast<long>(queue.size());
+  auto next_batch = [&]() {
+    const long remaining = static_cast<long>(queue.size());
+    long n = (remaining + 3L * size - 1) / (3L * size);  // batches shrink near the end
+    n = std::clamp<long>(n, std::min<long>(std::max(1, opt.threads), 256), 256);
+    n = std::min(n, remaining);
+    std::vector<std::int64_t> b(queue.begin(), queue.begin() + n);
+    queue.erase(queue.begin(), queue.begin() + n);
+    return b;
+  };
+  auto send_work = [&](int r) {
+    std::vector<std::int64_t> b = next_batch();
+    out[r] = static_cast<long>(b.size());
+    outstanding += out[r];
+    MPI_Send(b.data(), static_cast<int>(b.size()), MPI_INT64_T, r, kWork, comm);
+  };
+  for (;;) {
+    bool acted = false;
+    if (!drained && (g_stop || (!opt.stop_file.empty() && exists(opt.stop_file)))) {
+      drained = !queue.empty();
+      queue.clear();
+      if (!opt.quiet)
+        std::cerr << "campaign: stop requested: finishing the " << outstanding
+                  << " galaxies in hand, then exiting (resume with --resume)\n";
+    }
+    int flag = 0;
+    MPI_Status st;
+    MPI_Iprobe(MPI_ANY_SOURCE, kReady, comm, &flag, &st);
+    if (flag) {
+      long report[2] = {0, 0};
+      MPI_Recv(report, 2, MPI_LONG, st.MPI_SOURCE, kReady, comm, MPI_STATUS_IGNORE);
+      c.done += report[0];
+      c.failed += report[1];
+      outstanding -= out[st.MPI_SOURCE];
+      out[st.MPI_SOURCE] = 0;
+      if (!queue.empty())
+        send_work(st.MPI_SOURCE);
+      else
+        parked.push_back(st.MPI_SOURCE);
+      acted = true;
+    }
+    if (local.idle()) {
+      long d = 0, f = 0;
+      local.take_counts(d, f);
+      if (d > 0 || out[0] > 0) {
+        c.done += d;
+        c.failed += f;
+        outstanding -= out[0];
+        out[0] = 0;
+      }
+      const std::string err = local.error();
+      if (!err.empty()) throw std::runtime_error(err);
+      if (!queue.empty()) {
+        std::vector<std::int64_t> b = next_batch();
+        out[0] = static_cast<long>(b.size());
+        outstanding += out[0];
+        local.give(std::move(b));
+        acted = true;
+      }
+    }
+    if (queue.empty() && outstanding == 0 && static_cast<int>(parked.size()) == size - 1) break;
+    const auto now = Clock::now();
+    if (!opt.quiet && opt.progress_seconds > 0 &&
+        now - last_report > std::chrono::duration<double>(opt.progress_seconds)) {
+      last_report = now;
+      const double s = std::chrono::duration<double>(now - t0).count();
+      const double rate = c.done / std::max(s, 1e-9);
+      const long left = todo - c.done;
+      std::fprintf(stderr, "campaign: %ld/%ld done, %ld failed, %.1f galaxies/s, ETA %.0f s\n",
+                   already + c.done, total, c.failed, rate, rate > 0 ? left / rate : 0.0);
+    }
+    if (!acted) std::this_thread::sleep_for(kPollSleep);
+  }
+  for (int r : parked) MPI_Send(nullptr, 0, MPI_INT64_T, r, kStop, comm);
+  return c;
+}
+
+void worker(MPI_Comm comm, BatchFitter& fitter) {
+  long report[2] = {0, 0};
+  for (;;) {
+    MPI_Send(report, 2, MPI_LONG, 0, kReady, comm);
+    MPI_Status st;
+    wait_probe(comm, 0, st);
+    int n = 0;
+    MPI_Get_count(&st, MPI_INT64_T, &n);
+    std::vector<std::int64_t> b(static_cast<std::size_t>(n));
+    MPI_Recv(b.data(), n, MPI_INT64_T, 0, st.MPI_TAG, comm, MPI_STATUS_IGNORE);
+    if (st.MPI_TAG == kStop) return;
+    report[0] = n;
+    report[1] = fitter.run(b);
+  }
+}
+
+std::string manifest_text(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha) {
+  std::ostringstream m;
+  m << "isoster-campaign-journal 1\n"
+    << "isoster_version=" << ISOSTER_VERSION << "\n"
+    << "config_sha=" << hex64(sha) << "\n"
+    << "catalog_sha=" << hex64(cat.checksum) << "\n"
+    << "catalog=" << opt.catalog << "\n"
+    << "rows=" << cat.rows.size() << "\n";
+  return m.str();
+}
+
+std::map<std::string, std::string> parse_manifest(const std::string& path) {
+  std::map<std::string, std::string> kv;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const auto k = line.find('=');
+    if (k != std::string::npos) kv[line.substr(0, k)] = line.substr(k + 1);
+  }
+  return kv;
+}
+
+// Rank 0: checks or creates the journal folder. Returns an error message (empty: fine) and the
+// attempt number for this run's journals.
+std::string prepare_journal(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
+                            const std::string& dir, int& attempt) {
+  const std::string manifest = dir + "/manifest";
+  attempt = 0;
+  if (exists(manifest)) {
+    if (!opt.resume)
+      return dir + " holds an unfinished campaign: rerun with --resume, or remove the folder";
+    const auto kv = parse_manifest(manifest);
+    auto differs = [&](const char* key, const std::string& v) {
+      const auto it = kv.find(key);
+      return it == kv.end() || it->second != v;
+    };
+    if (differs("config_sha", hex64(sha)))
+      return "--resume refused: the fit configuration differs from the one of " + dir;
+    if (differs("catalog_sha", hex64(cat.checksum)) ||
+        differs("rows", std::to_string(cat.rows.size())))
+      return "--resume refused: the catalog differs from the one of " + dir;
+    for (const auto& f : journal_files(dir)) {
+      long r = 0, a = 0;
+      const auto k = f.find_last_of('/');
+      if (std::sscanf(f.c_str() + k + 1, "rank-%ld-%ld", &r, &a) == 2)
+        attempt = std::max(attempt, static_cast<int>(a) + 1);
+    }
+    return "";
+  }
+  if (!opt.overwrite && exists(opt.output))
+    return opt.output + " exists (use --overwrite to replace it)";
+  if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
+    return dir + ": cannot create the journal folder (" + std::strerror(errno) + ")";
+  try {
+    write_file_atomic(manifest, manifest_text(opt, cat, sha));
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "";
+}
+
+void remove_journal(const std::string& dir) {
+  for (const auto& f : journal_files(dir)) std::remove(f.c_str());
+  std::remove((dir + "/manifest").c_str());
+  std::remove((dir + "/drained").c_str());
+  ::rmdir(dir.c_str());
+}
+
+// Every rank: reads the journals and writes its block of the results file (collective).
+void merge(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
+           const std::string& dir, const std::string& tmp, MPI_Comm comm, int threads,
+           const std::string& start_utc) {
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  const long n = static_cast<long>(cat.rows.size());
+  const long lo = n * rank / size, hi = n * (rank + 1) / size;
+  std::vector<GalaxyResult> mine(static_cast<std::size_t>(hi - lo));
+  std::vector<int> have(static_cast<std::size_t>(hi - lo), 0);
+  std::vector<std::int32_t> ranks(static_cast<std::size_t>(hi - lo), -1);
+  for (const auto& f : journal_files(dir))
+    read_journal(f, sha, [&](GalaxyResult&& g, int r) {
+      if (g.index < lo || g.index >= hi || have[g.index - lo]) return;  // first record wins
+      have[g.index - lo] = 1;
+      ranks[g.index - lo] = r;
+      mine[g.index - lo] = std::move(g);
+    });
+  long missing = 0;
+  for (int h : have) missing += !h;
+  long total_missing = 0;
+  MPI_Allreduce(&missing, &total_missing, 1, MPI_LONG, MPI_SUM, comm);
+  if (total_missing > 0)
+    throw std::runtime_error(std::to_string(total_missing) +
+                             " galaxies missing from the journals of " + dir);
+
+  io::ResultsBlock b;
+  b.first = lo;
+  long iso = 0, msg_w = 1;
+  for (const auto& g : mine) {
+    iso += static_cast<long>(g.rows.size());
+    msg_w = std::max<long>(msg_w, static_cast<long>(g.message.size()));
+  }
+  long iso_first = 0, iso_total = 0, msg_width = 1;
+  MPI_Exscan(&iso, &iso_first, 1, MPI_LONG, MPI_SUM, comm);
+  if (rank == 0) iso_first = 0;  // MPI_Exscan leaves rank 0's value undefined
+  MPI_Allreduce(&iso, &iso_total, 1, MPI_LONG, MPI_SUM, comm);
+  MPI_Allreduce(&msg_w, &msg_width, 1, MPI_LONG, MPI_MAX, comm);
+  long offset = iso_first;
+  for (long k = lo; k < hi; ++k) {
+    GalaxyResult& g = mine[k - lo];
+    const CatalogRow& row = cat.rows[k];
+    b.id.push_back(row.id);
+    b.image.push_back(row.image);
+    b.message.push_back(g.message);
+    b.status.push_back(g.status);
+    b.count.push_back(static_cast<std::int32_t>(g.rows.size()));
+    b.offset.push_back(g.rows.empty() ? -1 : offset);
+    b.rank.push_back(ranks[k - lo]);
+    b.x.push_back(row.x);
+    b.y.push_back(row.y);
+    b.x_start.push_back(g.x_start);
+    b.y_start.push_back(g.y_start);
+    b.fit_time.push_back(g.fit_seconds);
+    for (const auto& r : g.rows) {
+      b.rows.push_back(r);
+      b.galaxy.push_back(k);
+    }
+    offset += static_cast<long>(g.rows.size());
+  }
+  io::ResultsLayout L;
+  L.galaxies = n;
+  L.isophotes = iso_total;
+  L.iso_first = iso_first;
+  L.id_width = cat.id_width;
+  L.image_width = cat.image_width;
+  L.message_width = static_cast<int>(std::min<long>(msg_width, 4096));
+  L.text_attrs = {{"isoster_version", ISOSTER_VERSION},
+                  {"git_revision", ISOSTER_GIT_REVISION},
+                  {"configuration", to_text(opt.cfg)},
+                  {"config_checksum", hex64(sha)},
+                  {"command_line", opt.command_line},
+                  {"catalog", opt.catalog},
+                  {"catalog_checksum", hex64(cat.checksum)},
+                  {"start_utc", start_utc},
+                  {"end_utc", utc_now()},
+                  {"status_codes",
+                   "0 ok, 1 input error, 2 bad value, 3 off image, 4 no data, 5 fit failed, "
+                   "6 exception, 7 duplicate id"}};
+  L.int_attrs = {{"schema_version", 1},
+                 {"ranks", size},
+                 {"threads", threads},
+                 {"galaxies", n},
+                 {"isophotes", iso_total}};
+  io::write_results(tmp, comm, b, L);
+}
+
+}  // namespace
+
+int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
+  MPI_Comm comm;
+  MPI_Comm_dup(world, &comm);  // the queue's messages cannot match anybody else's
+  int rank = 0, size = 1;
+  MPI_Comm_rank(comm, &rank);
+  MPI_Comm_size(comm, &size);
+  CampaignOptions opt = opt_in;
+  const std::string start_utc = utc_now();
+  auto fail_all = [&](const std::string& msg) {
+    if (rank == 0) std::cerr << "isoster campaign: error: " << msg << '\n';
+    MPI_Comm_free(&comm);
+    return kCampaignFailed;
+  };
+  // A wrong launcher starts N one-rank copies: refuse rather than run N times.
+  if (const char* nt = std::getenv("SLURM_NTASKS"); nt != nullptr && std::getenv("SLURM_JOB_ID")) {
+    if (std::atoi(nt) != size && rank == 0 && size == 1)
+      return fail_all("SLURM_NTASKS=" + std::string(nt) +
+                      " but this MPI world has 1 rank: launch with srun --mpi=pmix (or mpirun)");
+  }
+  if (opt.threads <= 0) {
+    MPI_Comm node;
+    MPI_Comm_split_type(comm, MPI_COMM_TYPE_SHARED, 0, MPI_INFO_NULL, &node);
+    int local = 1;
+    MPI_Comm_size(node, &local);
+    MPI_Comm_free(&node);
+    opt.threads = std::max(1, omp_get_num_procs() / local);
+  }
+
+  Catalog cat;
+  std::string error;
+  try {
+    cat = read_catalog(opt.catalog);
+  } catch (const std::exception& e) {
+    error = e.what();
+  }
+  if (!error.empty()) return fail_all(error);
+  const std::uint64_t sha = fnv1a64(to_text(opt.cfg).data(), to_text(opt.cfg).size());
+  const std::string dir = opt.output + ".journal";
+  int attempt = 0;
+  if (rank == 0 && !opt.noop) error = prepare_journal(opt, cat, sha, dir, attempt);
+  error = bcast_string(error, comm);
+  if (!error.empty()) return fail_all(error);
+  MPI_Bcast(&attempt, 1, MPI_INT, 0, comm);
+
+  std::signal(SIGTERM, on_stop_signal);
+  std::signal(SIGUSR1, on_stop_signal);
+  std::signal(SIGINT, on_stop_signal);
+
+  const std::string journal =
+      dir + "/rank-" + std::to_string(rank) + "-" + std::to_string(attempt) + ".bin";
+  int ok = 1;
+  std::unique_ptr<BatchFitter> fitter;
+  try {
+    fitter = std::make_unique<BatchFitter>(cat, opt.cfg, rank, opt.threads, opt.noop, journal, sha);
+  } catch (const std::exception& e) {
+    ok = 0;
+    error = e.what();
+  }
+  int all_ok = 0;
+  MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
+  if (!all_ok) return fail_all(error.empty() ? "cannot open a journal" : error);
+
+  const long total = static_cast<long>(cat.rows.size());
+  int drained = 0;
+  int complete = 0;
+  const auto t0 = Clock::now();
+  Counts counts;
+  long already = 0;
+  if (rank == 0) {
+    std::vector<char> done(cat.rows.size(), 0);
+    if (opt.resume && !opt.noop)
+      for (const auto& f : journal_files(dir))
+        read_journal(f, sha, [&](GalaxyResult&& g, int) {
+          if (g.index >= 0 && g.index < total) done[g.index] = 1;
+        });
+    // Largest inputs first (file size as the cost estimate), then catalog order.
+    std::vector<std::pair<long, std::int64_t>> order;
+    for (long k = 0; k < total; ++k)
+      if (!done[k])
+        order.push_back({-file_size(file_part(cat.rows[k].image)), k});
+      else
+        ++already;
+    std::stable_sort(order.begin(), order.end());
+    std::deque<std::int64_t> queue;
+    for (const auto& o : order) queue.push_back(o.second);
+    if (opt.resume && already > 0 && !opt.quiet)
+      std::cerr << "campaign: resuming: " << already << " of " << total
+                << " galaxies already done\n";
+    bool d = false;
+    try {
+      counts = master(opt, comm, std::move(queue), total, already, *fitter, d);
+    } catch (const std::exception& e) {
+      error = e.what();
+      // Let the workers go; the campaign stays resumable.
+      for (int r = 1; r < size; ++r) MPI_Send(nullptr, 0, MPI_INT64_T, r, kStop, comm);
+      d = true;
+    }
+    drained = d ? 1 : 0;
+    complete = (already + counts.done == total) ? 1 : 0;
+  } else {
+    try {
+      worker(comm, *fitter);
+    } catch (const std::exception& e) {
+      std::cerr << "isoster campaign: rank " << rank << ": " << e.what() << '\n';
+      MPI_Abort(comm, kCampaignFailed);
+    }
+  }
+  fitter->flush();
+  fitter.reset();
+  MPI_Bcast(&complete, 1, MPI_INT, 0, comm);
+  MPI_Bcast(&drained, 1, MPI_INT, 0, comm);
+  const double fit_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  if (opt.noop) {
+    if (rank == 0 && !opt.quiet)
+      std::fprintf(stderr, "campaign (no-op): %ld galaxies dispatched in %.3f s: %.0f galaxies/s\n",
+                   counts.done, fit_s, counts.done / std::max(fit_s, 1e-9));
+    MPI_Comm_free(&comm);
+    return kCampaignDone;
+  }
+  if (!complete) {
+    if (rank == 0) {
+      if (!error.empty()) std::cerr << "isoster campaign: error: " << error << '\n';
+      try {
+        write_file_atomic(dir + "/drained", std::to_string(already + counts.done) + " of " +
+                                                std::to_string(total) + " galaxies done\n");
+      } catch (const std::exception&) {
+      }
+      std::cerr << "campaign: drained: " << already + counts.done << " of " << total
+                << " galaxies done; run the same command with --resume to finish\n";
+    }
+    MPI_Comm_free(&comm);
+    return error.empty() ? kCampaignDrained : kCampaignFailed;
+  }
+  // Complete: merge every journal into the results file, collectively.
+  const std::string tmp = opt.output + ".tmp";
+  const auto tm0 = Clock::now();
+  ok = 1;
+  try {
+    merge(opt, cat, sha, dir, tmp, comm, opt.threads, start_utc);
+  } catch (const std::exception& e) {
+    ok = 0;
+    error = e.what();
+  }
+  MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, comm);
+  if (!ok) return fail_all(error.empty() ? "merge failed on another rank" : error);
+  if (rank == 0) {
+    if (std::rename(tmp.c_str(), opt.output.c_str()) != 0)
+      error = opt.output + ": cannot rename the results file into place";
+    else if (!opt.keep_journal)
+      remove_journal(dir);
+  }
+  error = bcast_string(error, comm);
+  if (!error.empty()) return fail_all(error);
+  if (rank == 0 && !opt.quiet) {
+    const double merge_s = std::chrono::duration<double>(Clock::now() - tm0).count();
+    std::fprintf(
+        stderr,
+        "campaign: %ld galaxies (%ld failed this run) on %d ranks x %d threads: fit %.2f s "
+        "(%.1f galaxies/s), merge %.2f s -> %s\n",
+        total, counts.failed, size, opt.threads, fit_s, counts.done / std::max(fit_s, 1e-9),
+        merge_s, opt.output.c_str());
+  }
+  MPI_Comm_free(&comm);
+  return kCampaignDone;
+}
+
+}  // namespace isoster::pipeline

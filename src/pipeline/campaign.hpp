@@ -1,0 +1,39 @@
+// `isoster campaign`: an MPI master/worker run over a catalog. Rank 0 is the master: its main
+// thread hands out batches of catalog rows (largest images first, batches shrinking near the end)
+// and sleeps between polls, while a worker thread on the same rank fits batches like every other
+// rank. Workers fit a batch with their OpenMP threads and append it to their journal; once the
+// queue is empty all ranks merge the journals into one HDF5 file with collective writes. SIGTERM,
+// SIGUSR1 or the stop file drain the run: no new batches, every batch in hand is finished and
+// journaled, exit code 3, and `--resume` continues. docs/campaigns.md describes it.
+#pragma once
+
+#include <mpi.h>
+
+#include <string>
+
+#include "isoster/config.hpp"
+
+namespace isoster::pipeline {
+
+struct CampaignOptions {
+  std::string catalog, output, command_line, config_text_extra;
+  FitConfig cfg;
+  int threads = 0;  // per rank; 0: the node's cores / the ranks on the node
+  bool resume = false, overwrite = false, quiet = false, keep_journal = false;
+  double progress_seconds = 5;
+  std::string stop_file;
+  bool noop = false;  // benchmark of the dispatch: no image is read or fitted
+};
+
+// Exit codes of a campaign.
+enum CampaignExit {
+  kCampaignDone = 0,
+  kCampaignFailed = 1,
+  kCampaignUsage = 2,
+  kCampaignDrained = 3
+};
+
+// Collective over `world`. Returns the exit code (the same on every rank).
+int run_campaign(const CampaignOptions& opt, MPI_Comm world);
+
+}  // namespace isoster::pipeline

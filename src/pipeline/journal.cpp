@@ -1,0 +1,223 @@
+#include "pipeline/journal.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+#include <type_traits>
+
+namespace isoster::pipeline {
+
+namespace {
+
+constexpr std::uint32_t kMagic = 0x314A5349;  // "ISJ1"
+constexpr std::uint32_t kVersion = 1;
+static_assert(std::is_trivially_copyable_v<Isophote>, "rows are journaled as raw bytes");
+
+std::uint32_t crc_table_entry(std::uint32_t c) {
+  for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
+  return c;
+}
+
+struct CrcTable {
+  std::uint32_t t[256];
+  CrcTable() {
+    for (std::uint32_t i = 0; i < 256; ++i) t[i] = crc_table_entry(i);
+  }
+};
+
+template <class T>
+void put(std::vector<char>& b, const T& v) {
+  const char* p = reinterpret_cast<const char*>(&v);
+  b.insert(b.end(), p, p + sizeof(T));
+}
+
+struct Cursor {
+  const char* p;
+  const char* end;
+  template <class T>
+  bool get(T& v) {
+    if (static_cast<std::size_t>(end - p) < sizeof(T)) return false;
+    std::memcpy(&v, p, sizeof(T));
+    p += sizeof(T);
+    return true;
+  }
+  bool bytes(void* dst, std::size_t n) {
+    if (static_cast<std::size_t>(end - p) < n) return false;
+    std::memcpy(dst, p, n);
+    p += n;
+    return true;
+  }
+};
+
+void write_all(int fd, const char* p, std::size_t n, const std::string& path) {
+  while (n > 0) {
+    const ssize_t w = ::write(fd, p, n);
+    if (w < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error(path + ": cannot write journal (" + std::strerror(errno) + ")");
+    }
+    p += w;
+    n -= static_cast<std::size_t>(w);
+  }
+}
+
+}  // namespace
+
+std::uint32_t crc32(const void* data, std::size_t n, std::uint32_t crc) {
+  static const CrcTable table;
+  const auto* p = static_cast<const unsigned char*>(data);
+  crc = ~crc;
+  for (std::size_t i = 0; i < n; ++i) crc = table.t[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
+  return ~crc;
+}
+
+JournalWriter::JournalWriter(const std::string& path, std::uint64_t config_sha)
+    : path_(path), config_sha_(config_sha) {
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd_ < 0)
+    throw std::runtime_error(path + ": cannot open journal (" + std::strerror(errno) + ")");
+}
+
+JournalWriter::~JournalWriter() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void JournalWriter::append(const std::vector<GalaxyResult>& galaxies, int rank, bool sync_now) {
+  std::vector<char> payload;
+  put(payload, config_sha_);
+  put(payload, static_cast<std::uint32_t>(galaxies.size()));
+  for (const auto& g : galaxies) {
+    put(payload, g.index);
+    put(payload, g.status);
+    put(payload, static_cast<std::int32_t>(rank));
+    put(payload, g.fit_seconds);
+    put(payload, g.x_start);
+    put(payload, g.y_start);
+    put(payload, static_cast<std::uint32_t>(g.message.size()));
+    payload.insert(payload.end(), g.message.begin(), g.message.end());
+    put(payload, static_cast<std::uint32_t>(g.rows.size()));
+    const char* rows = reinterpret_cast<const char*>(g.rows.data());
+    payload.insert(payload.end(), rows, rows + g.rows.size() * sizeof(Isophote));
+  }
+  std::vector<char> rec;
+  rec.reserve(payload.size() + 20);
+  put(rec, kMagic);
+  put(rec, kVersion);
+  put(rec, static_cast<std::uint64_t>(payload.size()));
+  rec.insert(rec.end(), payload.begin(), payload.end());
+  put(rec, crc32(payload.data(), payload.size()));
+  write_all(fd_, rec.data(), rec.size(), path_);
+  if (sync_now) sync();
+}
+
+void JournalWriter::sync() {
+  if (fd_ >= 0) ::fdatasync(fd_);
+}
+
+JournalScan read_journal(const std::string& path, std::uint64_t config_sha,
+                         const std::function<void(GalaxyResult&&, int rank)>& take) {
+  JournalScan scan;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return scan;
+  std::vector<char> data;
+  char buf[1 << 16];
+  for (;;) {
+    const ssize_t r = ::read(fd, buf, sizeof buf);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0) break;
+    data.insert(data.end(), buf, buf + r);
+  }
+  ::close(fd);
+  Cursor c{data.data(), data.data() + data.size()};
+  while (c.p < c.end) {
+    const char* start = c.p;
+    std::uint32_t magic = 0, version = 0, crc = 0;
+    std::uint64_t len = 0;
+    if (!c.get(magic) || magic != kMagic || !c.get(version) || version != kVersion || !c.get(len) ||
+        static_cast<std::uint64_t>(c.end - c.p) < len + sizeof crc) {
+      scan.torn_tail = true;
+      c.p = start;
+      break;
+    }
+    const char* payload = c.p;
+    std::memcpy(&crc, payload + len, sizeof crc);
+    if (crc32(payload, len) != crc) {
+      scan.torn_tail = true;
+      break;
+    }
+    Cursor r{payload, payload + len};
+    c.p = payload + len + sizeof crc;
+    std::uint64_t sha = 0;
+    std::uint32_t n = 0;
+    if (!r.get(sha) || !r.get(n)) continue;
+    ++scan.records;
+    if (sha != config_sha) continue;
+    for (std::uint32_t k = 0; k < n; ++k) {
+      GalaxyResult g;
+      std::int32_t rank = 0;
+      std::uint32_t mlen = 0, nrows = 0;
+      if (!r.get(g.index) || !r.get(g.status) || !r.get(rank) || !r.get(g.fit_seconds) ||
+          !r.get(g.x_start) || !r.get(g.y_start) || !r.get(mlen))
+        break;
+      g.message.resize(mlen);
+      if (!r.bytes(g.message.data(), mlen) || !r.get(nrows)) break;
+      g.rows.resize(nrows);
+      if (!r.bytes(g.rows.data(), nrows * sizeof(Isophote))) break;
+      ++scan.galaxies;
+      take(std::move(g), rank);
+    }
+  }
+  return scan;
+}
+
+std::vector<std::string> journal_files(const std::string& dir) {
+  std::vector<std::pair<std::pair<long, long>, std::string>> found;
+  if (DIR* d = ::opendir(dir.c_str())) {
+    while (const dirent* e = ::readdir(d)) {
+      long rank = 0, attempt = 0;
+      char tail[8] = {};
+      if (std::sscanf(e->d_name, "rank-%ld-%ld.%4s", &rank, &attempt, tail) == 3 &&
+          std::strcmp(tail, "bin") == 0)
+        found.push_back({{rank, attempt}, dir + "/" + e->d_name});
+    }
+    ::closedir(d);
+  }
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> out;
+  for (auto& f : found) out.push_back(f.second);
+  return out;
+}
+
+void write_file_atomic(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp";
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw std::runtime_error(path + ": cannot write (" + std::strerror(errno) + ")");
+  try {
+    write_all(fd, text.data(), text.size(), path);
+  } catch (...) {
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    throw;
+  }
+  ::fsync(fd);
+  ::close(fd);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    ::unlink(tmp.c_str());
+    throw std::runtime_error(path + ": cannot write (rename failed)");
+  }
+  const auto k = path.find_last_of('/');
+  const std::string dir = k == std::string::npos ? "." : path.substr(0, k);
+  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    ::fsync(dfd);
+    ::close(dfd);
+  }
+}
+
+}  // namespace isoster::pipeline
