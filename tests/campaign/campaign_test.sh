@@ -1,0 +1,175 @@
+#!/usr/bin/env bash
+# End-to-end tests of `isoster campaign` under mpirun (ctest label mpi).
+# usage: campaign_test.sh CASE BUILD_DIR
+#   ranks      1/2/3/4 ranks x 1/2 threads give identical /galaxies and /isophotes
+#   badrows    bad catalog rows are recorded with their status, the campaign goes on
+#   kill9      SIGKILL of every process mid-run, then --resume: equals the uninterrupted run
+#   drain      SIGUSR1 (SLURM's warning) and SIGTERM drain: exit 3, resumable, then equal
+#   malformed  malformed catalogs and changed configurations are refused before any work
+#   reader     the file reads with h5py as docs/output-format.md describes
+set -euo pipefail
+case_name=$1
+build=$(realpath "$2")
+isoster=$build/src/isoster
+here=$(cd "$(dirname "$0")" && pwd)
+# Debian's interpreter: python3-h5py and python3-astropy are installed for it.
+py=/usr/bin/python3
+[ -x "$py" ] || py=python3
+export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+export OMPI_MCA_rmaps_base_oversubscribe=1 OMPI_MCA_btl=self,vader OMPI_MCA_oob_tcp_if_include=lo
+export OMP_NUM_THREADS=1
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+run() { mpirun --bind-to none -n "$1" "$isoster" campaign "${@:2}"; }
+same() {  # same science datasets in two result files
+  h5diff -q "$1" "$2" /galaxies /galaxies || fail "/galaxies differ: $1 $2"
+  h5diff -q "$1" "$2" /isophotes /isophotes || fail "/isophotes differ: $1 $2"
+}
+# Every process of an mpirun job: mpirun itself and its children (the ranks), by PID.
+job_pids() { echo "$1"; ps -o pid= --ppid "$1" 2>/dev/null || true; }
+
+case $case_name in
+ranks)
+  "$isoster" mock --count 24 --size 96 --seed 5 --out-dir m >/dev/null
+  run 1 --catalog m/catalog.csv --output ref.h5 --threads 1 --quiet
+  for spec in 2:1 3:1 4:1 1:2 2:2; do
+    n=${spec%:*} t=${spec#*:}
+    run "$n" --catalog m/catalog.csv --output "r$n-$t.h5" --threads "$t" --quiet
+    same ref.h5 "r$n-$t.h5"
+    h5dump -a /ranks "r$n-$t.h5" | grep -q "(0): $n\$" || fail "ranks attribute of r$n-$t.h5"
+  done
+  # A plain run without mpirun is a one-rank world.
+  "$isoster" campaign --catalog m/catalog.csv --output plain.h5 --threads 1 --quiet
+  same ref.h5 plain.h5
+  ;;
+badrows)
+  "$isoster" mock --count 3 --size 64 --seed 2 --out-dir m >/dev/null
+  printf 'SIMPLE  =                    T\n' > m/corrupt.fits
+  "$py" - <<'PY'
+import numpy as np
+from astropy.io import fits
+fits.writeto('m/nan.fits', np.full((40, 40), np.nan, dtype=np.float32), overwrite=True)
+PY
+  cat > m/bad.csv <<'CSV'
+id,image,x,y,eps
+good0,cutouts/gal-000000.fits,32,32,
+missing,cutouts/none.fits,32,32,
+corrupt,corrupt.fits,,,
+nan,nan.fits,,,
+outside,cutouts/gal-000001.fits,500,20,
+badeps,cutouts/gal-000001.fits,32,32,1.5
+good0,cutouts/gal-000002.fits,32,32,
+good2,cutouts/gal-000002.fits,31,32,
+CSV
+  run 2 --catalog m/bad.csv --output bad.h5 --threads 1 --quiet || fail "campaign with bad rows exited $?"
+  "$py" - <<'PY'
+import h5py
+f = h5py.File('bad.h5', 'r')
+g = f['galaxies']
+status = list(g['STATUS'][:])
+ids = [s.decode() for s in g['ID'][:]]
+assert ids == ['good0', 'missing', 'corrupt', 'nan', 'outside', 'badeps', 'good0', 'good2'], ids
+assert status == [0, 1, 1, 4, 3, 2, 7, 0], status
+msgs = [m.decode() for m in g['MESSAGE'][:]]
+assert all(msgs[k] for k in (1, 2, 3, 4, 5, 6)) and not msgs[0], msgs
+assert g['COUNT'][0] > 0 and g['COUNT'][1] == 0 and g['OFFSET'][1] == -1
+print('statuses', status)
+PY
+  ;;
+kill9)
+  "$isoster" mock --count 400 --size 128 --seed 7 --out-dir m >/dev/null
+  run 1 --catalog m/catalog.csv --output ref.h5 --threads 2 --quiet
+  mpirun --bind-to none -n 2 "$isoster" campaign --catalog m/catalog.csv --output out.h5 \
+    --threads 1 --quiet &
+  job=$!
+  pids+=("$job")
+  for _ in $(seq 1 100); do  # until some work is journaled
+    [ -n "$(find out.h5.journal -name 'rank-*' -size +20k 2>/dev/null)" ] && break
+    sleep 0.05
+  done
+  kill -KILL $(job_pids "$job") 2>/dev/null || true
+  wait "$job" 2>/dev/null || true
+  [ ! -e out.h5 ] || fail "killed run left a results file"
+  [ -d out.h5.journal ] || fail "no journal after the kill"
+  run 2 --catalog m/catalog.csv --output out.h5 --threads 1 --resume 2> resume.log ||
+    fail "resume exited $?"
+  grep -q "already done" resume.log || fail "resume redid everything: $(cat resume.log)"
+  cat resume.log
+  same ref.h5 out.h5
+  [ ! -d out.h5.journal ] || fail "journal left after the merge"
+  ;;
+drain)
+  "$isoster" mock --count 400 --size 128 --seed 8 --out-dir m >/dev/null
+  run 1 --catalog m/catalog.csv --output ref.h5 --threads 2 --quiet
+  for sig in USR1 TERM; do
+    rm -rf out.h5 out.h5.journal
+    mpirun --bind-to none -n 2 "$isoster" campaign --catalog m/catalog.csv --output out.h5 \
+      --threads 1 --quiet &
+    job=$!
+    pids+=("$job")
+    for _ in $(seq 1 100); do
+      [ -n "$(find out.h5.journal -name 'rank-*' -size +20k 2>/dev/null)" ] && break
+      sleep 0.05
+    done
+    # SIGUSR1 through mpirun (it forwards it); SIGTERM to the ranks themselves (mpirun would
+    # report 1 whatever the ranks do).
+    if [ "$sig" = USR1 ]; then kill -USR1 "$job"; else kill -TERM $(ps -o pid= --ppid "$job"); fi
+    rc=0
+    wait "$job" || rc=$?
+    if [ "$sig" = USR1 ]; then [ "$rc" = 3 ] || fail "drain by $sig exited $rc, not 3"; fi
+    [ -f out.h5.journal/drained ] || fail "no drained marker after $sig"
+    [ ! -e out.h5 ] || fail "drained run wrote a results file"
+    run 2 --catalog m/catalog.csv --output out.h5 --threads 1 --resume --quiet ||
+      fail "resume after $sig exited $?"
+    same ref.h5 out.h5
+  done
+  ;;
+malformed)
+  "$isoster" mock --count 2 --size 64 --seed 1 --out-dir m >/dev/null
+  check_refused() {  # CATALOG_TEXT EXPECTED_MESSAGE_PART
+    printf '%b' "$1" > m/c.csv
+    rc=0
+    run 2 --catalog m/c.csv --output x.h5 --quiet 2> err.log || rc=$?
+    [ "$rc" = 1 ] || fail "catalog '$1' exited $rc"
+    [ "$(grep -c error err.log)" -ge 1 ] && grep -q "$2" err.log || fail "message: $(cat err.log)"
+    [ ! -e x.h5 ] && [ ! -e x.h5.journal ] || fail "refused catalog left files"
+  }
+  check_refused 'mock0,cutouts/gal-000000.fits\n' "unknown column 'mock0'"
+  check_refused 'id,x,y\nmock0,1,2\n' "required columns"
+  check_refused 'image\ncutouts/gal-000000.fits\n' "required columns"
+  check_refused 'id,image,x,y\nmock0,cutouts/gal-000000.fits,abc,3\n' "is not a number"
+  # --resume with another configuration or catalog is refused.
+  mpirun --bind-to none -n 1 "$isoster" campaign --catalog m/catalog.csv --output r.h5 \
+    --quiet --stop-file m/catalog.csv 2>/dev/null && fail "stop-file run did not drain" || true
+  [ -f r.h5.journal/manifest ] || fail "no manifest"
+  rc=0
+  run 1 --catalog m/catalog.csv --output r.h5 --resume --maxit 60 2> err.log || rc=$?
+  [ "$rc" = 1 ] && grep -q "configuration differs" err.log || fail "changed config: $rc $(cat err.log)"
+  echo "id,image" > m/other.csv; echo "mock0,cutouts/gal-000000.fits" >> m/other.csv
+  rc=0
+  run 1 --catalog m/other.csv --output r.h5 --resume 2> err.log || rc=$?
+  [ "$rc" = 1 ] && grep -q "catalog differs" err.log || fail "changed catalog: $rc $(cat err.log)"
+  rc=0
+  run 1 --catalog m/catalog.csv --output r.h5 2> err.log || rc=$?
+  [ "$rc" = 1 ] && grep -q "unfinished campaign" err.log || fail "journal overwrite: $(cat err.log)"
+  run 1 --catalog m/catalog.csv --output r.h5 --resume --quiet || fail "plain resume failed"
+  [ -f r.h5 ] || fail "no results after resume"
+  ;;
+reader)
+  "$isoster" mock --count 6 --size 96 --seed 4 --out-dir m >/dev/null
+  run 2 --catalog m/catalog.csv --output results.h5 --threads 1 --quiet
+  "$py" "$here/read_results.py" results.h5
+  ;;
+*)
+  fail "unknown case $case_name"
+  ;;
+esac
+echo "ok: $case_name"
