@@ -40,7 +40,9 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
       ("progress", po::value<double>()->default_value(5.0), "seconds between progress lines")
       ("quiet,q", po::bool_switch(), "no progress or summary lines");
   po::options_description hidden;
-  hidden.add_options()("dispatch-benchmark", po::bool_switch(), "no-op fits");
+  hidden.add_options()
+      ("dispatch-benchmark", po::bool_switch(), "no-op fits")
+      ("batch-max", po::value<long>()->default_value(256), "largest batch");
   // clang-format on
   po::options_description params = isoster::cli::fit_parameters();
   po::options_description all;
@@ -83,6 +85,8 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
   opt.quiet = vm["quiet"].as<bool>();
   opt.progress_seconds = vm["progress"].as<double>();
   opt.noop = vm["dispatch-benchmark"].as<bool>();
+  opt.batch_max = vm["batch-max"].as<long>();
+  if (opt.batch_max < 1) return usage("--batch-max must be >= 1");
   if (vm.count("stop-file")) opt.stop_file = vm["stop-file"].as<std::string>();
   if (!isoster::parse_compat(vm["compat"].as<std::string>(), opt.cfg.compat))
     return usage("--compat must be iraf or photutils");

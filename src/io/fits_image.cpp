@@ -1,7 +1,6 @@
 #include "io/fits_image.hpp"
 
 #include <fitsio.h>
-
 #include <unistd.h>
 
 #include <cmath>

@@ -162,6 +162,7 @@ void write_results(const std::string& path, MPI_Comm comm, const ResultsBlock& b
                     tcols[c].integer ? H5T_NATIVE_INT32 : H5T_NATIVE_DOUBLE, ni, i0, in,
                     tcols[c].integer ? static_cast<const void*>(icols[c].data())
                                      : static_cast<const void*>(dcols[c].data())});
+  cols.push_back({"/run/READ_TIME", H5T_NATIVE_DOUBLE, ng, g0, gn, b.read_time.data()});
   cols.push_back({"/run/FIT_TIME", H5T_NATIVE_DOUBLE, ng, g0, gn, b.fit_time.data()});
   cols.push_back({"/run/RANK", H5T_NATIVE_INT32, ng, g0, gn, b.rank.data()});
 

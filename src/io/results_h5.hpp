@@ -22,7 +22,7 @@ struct ResultsBlock {
   std::vector<std::string> id, message, image;
   std::vector<std::int32_t> status, count, rank;
   std::vector<std::int64_t> offset;
-  std::vector<double> x, y, x_start, y_start, fit_time;
+  std::vector<double> x, y, x_start, y_start, read_time, fit_time;
   std::vector<std::int64_t> galaxy;  // catalog row of each isophote
   std::vector<Isophote> rows;
 };

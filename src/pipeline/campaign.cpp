@@ -43,12 +43,14 @@ enum Tag : int { kReady = 1, kWork = 2, kStop = 3 };
 // Open MPI's blocking receive busy-polls a core; between polls we sleep instead.
 constexpr auto kPollSleep = std::chrono::microseconds(200);
 
+// A reply usually comes within microseconds: poll for 20 us before sleeping between polls.
 void wait_probe(MPI_Comm comm, int source, MPI_Status& st) {
+  const auto spin_until = Clock::now() + std::chrono::microseconds(20);
   for (;;) {
     int flag = 0;
     MPI_Iprobe(source, MPI_ANY_TAG, comm, &flag, &st);
     if (flag) return;
-    std::this_thread::sleep_for(kPollSleep);
+    if (Clock::now() > spin_until) std::this_thread::sleep_for(kPollSleep);
   }
 }
 
@@ -205,7 +207,7 @@ class LocalWorker {
 };
 
 struct Counts {
-  long done = 0, failed = 0;
+  long done = 0, failed = 0, batches = 0;
 };
 
 // Rank 0's dispatch loop. Returns the galaxies finished in this run.
@@ -219,15 +221,17 @@ Counts master(const CampaignOptions& opt, MPI_Comm comm, std::deque<std::int64_t
   std::vector<int> parked;
   Counts c;
   const auto t0 = Clock::now();
-  auto last_report = t0;
+  auto last_report = t0, last_activity = t0;
   const long todo = static_cast<long>(queue.size());
   auto next_batch = [&]() {
     const long remaining = static_cast<long>(queue.size());
     long n = (remaining + 3L * size - 1) / (3L * size);  // batches shrink near the end
-    n = std::clamp<long>(n, std::min<long>(std::max(1, opt.threads), 256), 256);
+    const long most = std::max(1L, opt.batch_max);
+    n = std::clamp<long>(n, std::min<long>(std::max(1, opt.threads), most), most);
     n = std::min(n, remaining);
     std::vector<std::int64_t> b(queue.begin(), queue.begin() + n);
     queue.erase(queue.begin(), queue.begin() + n);
+    ++c.batches;
     return b;
   };
   auto send_work = [&](int r) {
@@ -291,7 +295,14 @@ Counts master(const CampaignOptions& opt, MPI_Comm comm, std::deque<std::int64_t
       std::fprintf(stderr, "campaign: %ld/%ld done, %ld failed, %.1f galaxies/s, ETA %.0f s\n",
                    already + c.done, total, c.failed, rate, rate > 0 ? left / rate : 0.0);
     }
-    if (!acted) std::this_thread::sleep_for(kPollSleep);
+    // Busy periods poll without sleeping (replies then take microseconds); an idle master sleeps
+    // between polls so that it does not take a core from the fitting threads.
+    if (acted)
+      last_activity = now;
+    else if (now - last_activity < std::chrono::milliseconds(1))
+      std::this_thread::yield();
+    else
+      std::this_thread::sleep_for(kPollSleep);
   }
   for (int r : parked) MPI_Send(nullptr, 0, MPI_INT64_T, r, kStop, comm);
   return c;
@@ -435,6 +446,7 @@ void merge(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
     b.y.push_back(row.y);
     b.x_start.push_back(g.x_start);
     b.y_start.push_back(g.y_start);
+    b.read_time.push_back(g.read_seconds);
     b.fit_time.push_back(g.fit_seconds);
     for (const auto& r : g.rows) {
       b.rows.push_back(r);
@@ -585,8 +597,11 @@ int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
   const double fit_s = std::chrono::duration<double>(Clock::now() - t0).count();
   if (opt.noop) {
     if (rank == 0 && !opt.quiet)
-      std::fprintf(stderr, "campaign (no-op): %ld galaxies dispatched in %.3f s: %.0f galaxies/s\n",
-                   counts.done, fit_s, counts.done / std::max(fit_s, 1e-9));
+      std::fprintf(stderr,
+                   "campaign (no-op): %ld galaxies in %ld batches dispatched in %.3f s: %.0f "
+                   "galaxies/s, %.0f batches/s\n",
+                   counts.done, counts.batches, fit_s, counts.done / std::max(fit_s, 1e-9),
+                   counts.batches / std::max(fit_s, 1e-9));
     MPI_Comm_free(&comm);
     return kCampaignDone;
   }

@@ -22,7 +22,8 @@ struct CampaignOptions {
   bool resume = false, overwrite = false, quiet = false, keep_journal = false;
   double progress_seconds = 5;
   std::string stop_file;
-  bool noop = false;  // benchmark of the dispatch: no image is read or fitted
+  bool noop = false;     // benchmark of the dispatch: no image is read or fitted
+  long batch_max = 256;  // largest batch of galaxies sent at once
 };
 
 // Exit codes of a campaign.

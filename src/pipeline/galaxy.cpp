@@ -70,6 +70,8 @@ GalaxyResult fit_galaxy(const CatalogRow& row, std::int64_t index, const FitConf
           const auto mask = io::read_mask(row.mask, img.nx(), img.ny());
           apply_mask(img, mask.data());
         }
+        g.read_seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         const double x = is_set(cfg.x0) ? cfg.x0 : (img.nx() - 1) / 2.0;
         const double y = is_set(cfg.y0) ? cfg.y0 : (img.ny() - 1) / 2.0;
         if (!(x >= 0 && x <= img.nx() - 1 && y >= 0 && y <= img.ny() - 1)) {

@@ -32,7 +32,8 @@ struct GalaxyResult {
   std::int32_t status = kOk;
   std::string message;  // empty when ok
   double x_start = NAN, y_start = NAN;
-  double fit_seconds = 0;  // read + fit wall time
+  double read_seconds = 0;  // reading the image (and mask)
+  double fit_seconds = 0;   // read + fit wall time
   std::vector<Isophote> rows;
 };
 

@@ -16,7 +16,7 @@ namespace isoster::pipeline {
 namespace {
 
 constexpr std::uint32_t kMagic = 0x314A5349;  // "ISJ1"
-constexpr std::uint32_t kVersion = 1;
+constexpr std::uint32_t kVersion = 2;
 static_assert(std::is_trivially_copyable_v<Isophote>, "rows are journaled as raw bytes");
 
 std::uint32_t crc_table_entry(std::uint32_t c) {
@@ -96,6 +96,7 @@ void JournalWriter::append(const std::vector<GalaxyResult>& galaxies, int rank, 
     put(payload, g.index);
     put(payload, g.status);
     put(payload, static_cast<std::int32_t>(rank));
+    put(payload, g.read_seconds);
     put(payload, g.fit_seconds);
     put(payload, g.x_start);
     put(payload, g.y_start);
@@ -162,8 +163,8 @@ JournalScan read_journal(const std::string& path, std::uint64_t config_sha,
       GalaxyResult g;
       std::int32_t rank = 0;
       std::uint32_t mlen = 0, nrows = 0;
-      if (!r.get(g.index) || !r.get(g.status) || !r.get(rank) || !r.get(g.fit_seconds) ||
-          !r.get(g.x_start) || !r.get(g.y_start) || !r.get(mlen))
+      if (!r.get(g.index) || !r.get(g.status) || !r.get(rank) || !r.get(g.read_seconds) ||
+          !r.get(g.fit_seconds) || !r.get(g.x_start) || !r.get(g.y_start) || !r.get(mlen))
         break;
       g.message.resize(mlen);
       if (!r.bytes(g.message.data(), mlen) || !r.get(nrows)) break;
