@@ -10,6 +10,7 @@
 #include <cmath>
 #include <condition_variable>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <ctime>
@@ -402,15 +403,70 @@ void merge(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
   const long n = static_cast<long>(cat.rows.size());
   const long lo = n * rank / size, hi = n * (rank + 1) / size;
   std::vector<GalaxyResult> mine(static_cast<std::size_t>(hi - lo));
-  std::vector<int> have(static_cast<std::size_t>(hi - lo), 0);
+  std::vector<long> from(static_cast<std::size_t>(hi - lo), -1);  // journal file that supplied it
   std::vector<std::int32_t> ranks(static_cast<std::size_t>(hi - lo), -1);
-  for (const auto& f : journal_files(dir))
-    read_journal(f, sha, [&](GalaxyResult&& g, int r) {
-      if (g.index < lo || g.index >= hi || have[g.index - lo]) return;  // first record wins
-      have[g.index - lo] = 1;
-      ranks[g.index - lo] = r;
-      mine[g.index - lo] = std::move(g);
+  // Each rank reads every size-th journal and sends each galaxy to the rank whose block holds it
+  // (one all-to-all): every journal byte is read once, whatever the number of ranks.
+  auto owner = [&](long idx) {
+    long r = idx * size / n;
+    while (r + 1 < size && n * (r + 1) / size <= idx) ++r;
+    while (r > 0 && n * r / size > idx) --r;
+    return static_cast<int>(r);
+  };
+  const auto files = journal_files(dir);
+  std::vector<std::vector<char>> to(static_cast<std::size_t>(size));
+  for (std::size_t fi = static_cast<std::size_t>(rank); fi < files.size(); fi += size)
+    read_journal(files[fi], sha, [&](GalaxyResult&& g, int r) {
+      if (g.index < 0 || g.index >= n) return;
+      std::vector<char>& buf = to[static_cast<std::size_t>(owner(static_cast<long>(g.index)))];
+      const std::int64_t f = static_cast<std::int64_t>(fi);
+      buf.insert(buf.end(), reinterpret_cast<const char*>(&f),
+                 reinterpret_cast<const char*>(&f) + sizeof f);
+      encode_galaxy(g, r, buf);
     });
+  std::vector<int> sendc(static_cast<std::size_t>(size)), recvc(static_cast<std::size_t>(size));
+  std::vector<int> sdisp(static_cast<std::size_t>(size)), rdisp(static_cast<std::size_t>(size));
+  std::vector<char> send;
+  for (int r = 0; r < size; ++r) {
+    if (to[r].size() > static_cast<std::size_t>(INT32_MAX - send.size()))
+      throw std::runtime_error("merge: more than 2 GiB of results for one rank; use more ranks");
+    sdisp[r] = static_cast<int>(send.size());
+    sendc[r] = static_cast<int>(to[r].size());
+    send.insert(send.end(), to[r].begin(), to[r].end());
+    std::vector<char>().swap(to[r]);
+  }
+  MPI_Alltoall(sendc.data(), 1, MPI_INT, recvc.data(), 1, MPI_INT, comm);
+  long rtotal = 0;
+  for (int r = 0; r < size; ++r) {
+    if (rtotal > INT32_MAX - recvc[r])
+      throw std::runtime_error("merge: more than 2 GiB of results for one rank; use more ranks");
+    rdisp[r] = static_cast<int>(rtotal);
+    rtotal += recvc[r];
+  }
+  std::vector<char> recv(static_cast<std::size_t>(rtotal));
+  MPI_Alltoallv(send.data(), sendc.data(), sdisp.data(), MPI_CHAR, recv.data(), recvc.data(),
+                rdisp.data(), MPI_CHAR, comm);
+  std::vector<char>().swap(send);
+  const char* p = recv.data();
+  const char* const end = recv.data() + recv.size();
+  while (p < end) {
+    std::int64_t f = 0;
+    std::memcpy(&f, p, sizeof f);
+    p += sizeof f;
+    GalaxyResult g;
+    int r = 0;
+    if (!decode_galaxy(p, end, g, r)) throw std::runtime_error("merge: corrupt exchange buffer");
+    const std::size_t k = static_cast<std::size_t>(g.index - lo);
+    // A galaxy done twice (redone after a crash): the earliest journal's record, as in a serial
+    // read, whichever rank read it.
+    if (from[k] >= 0 && from[k] <= f) continue;
+    from[k] = f;
+    ranks[k] = r;
+    mine[k] = std::move(g);
+  }
+  std::vector<char>().swap(recv);
+  std::vector<int> have(static_cast<std::size_t>(hi - lo));
+  for (std::size_t k = 0; k < have.size(); ++k) have[k] = from[k] >= 0;
   long missing = 0;
   for (int h : have) missing += !h;
   long total_missing = 0;

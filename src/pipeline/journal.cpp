@@ -77,6 +77,37 @@ std::uint32_t crc32(const void* data, std::size_t n, std::uint32_t crc) {
   return ~crc;
 }
 
+void encode_galaxy(const GalaxyResult& g, int rank, std::vector<char>& out) {
+  put(out, g.index);
+  put(out, g.status);
+  put(out, static_cast<std::int32_t>(rank));
+  put(out, g.read_seconds);
+  put(out, g.fit_seconds);
+  put(out, g.x_start);
+  put(out, g.y_start);
+  put(out, static_cast<std::uint32_t>(g.message.size()));
+  out.insert(out.end(), g.message.begin(), g.message.end());
+  put(out, static_cast<std::uint32_t>(g.rows.size()));
+  const char* rows = reinterpret_cast<const char*>(g.rows.data());
+  out.insert(out.end(), rows, rows + g.rows.size() * sizeof(Isophote));
+}
+
+bool decode_galaxy(const char*& p, const char* end, GalaxyResult& g, int& rank) {
+  Cursor r{p, end};
+  std::int32_t rk = 0;
+  std::uint32_t mlen = 0, nrows = 0;
+  if (!r.get(g.index) || !r.get(g.status) || !r.get(rk) || !r.get(g.read_seconds) ||
+      !r.get(g.fit_seconds) || !r.get(g.x_start) || !r.get(g.y_start) || !r.get(mlen))
+    return false;
+  g.message.resize(mlen);
+  if (!r.bytes(g.message.data(), mlen) || !r.get(nrows)) return false;
+  g.rows.resize(nrows);
+  if (!r.bytes(g.rows.data(), nrows * sizeof(Isophote))) return false;
+  rank = rk;
+  p = r.p;
+  return true;
+}
+
 JournalWriter::JournalWriter(const std::string& path, std::uint64_t config_sha)
     : path_(path), config_sha_(config_sha) {
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
@@ -92,20 +123,7 @@ void JournalWriter::append(const std::vector<GalaxyResult>& galaxies, int rank, 
   std::vector<char> payload;
   put(payload, config_sha_);
   put(payload, static_cast<std::uint32_t>(galaxies.size()));
-  for (const auto& g : galaxies) {
-    put(payload, g.index);
-    put(payload, g.status);
-    put(payload, static_cast<std::int32_t>(rank));
-    put(payload, g.read_seconds);
-    put(payload, g.fit_seconds);
-    put(payload, g.x_start);
-    put(payload, g.y_start);
-    put(payload, static_cast<std::uint32_t>(g.message.size()));
-    payload.insert(payload.end(), g.message.begin(), g.message.end());
-    put(payload, static_cast<std::uint32_t>(g.rows.size()));
-    const char* rows = reinterpret_cast<const char*>(g.rows.data());
-    payload.insert(payload.end(), rows, rows + g.rows.size() * sizeof(Isophote));
-  }
+  for (const auto& g : galaxies) encode_galaxy(g, rank, payload);
   std::vector<char> rec;
   rec.reserve(payload.size() + 20);
   put(rec, kMagic);
@@ -161,15 +179,8 @@ JournalScan read_journal(const std::string& path, std::uint64_t config_sha,
     if (sha != config_sha) continue;
     for (std::uint32_t k = 0; k < n; ++k) {
       GalaxyResult g;
-      std::int32_t rank = 0;
-      std::uint32_t mlen = 0, nrows = 0;
-      if (!r.get(g.index) || !r.get(g.status) || !r.get(rank) || !r.get(g.read_seconds) ||
-          !r.get(g.fit_seconds) || !r.get(g.x_start) || !r.get(g.y_start) || !r.get(mlen))
-        break;
-      g.message.resize(mlen);
-      if (!r.bytes(g.message.data(), mlen) || !r.get(nrows)) break;
-      g.rows.resize(nrows);
-      if (!r.bytes(g.rows.data(), nrows * sizeof(Isophote))) break;
+      int rank = 0;
+      if (!decode_galaxy(r.p, r.end, g, rank)) break;
       ++scan.galaxies;
       take(std::move(g), rank);
     }

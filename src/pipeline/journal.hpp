@@ -16,6 +16,11 @@ namespace isoster::pipeline {
 
 std::uint32_t crc32(const void* data, std::size_t n, std::uint32_t crc = 0);
 
+// One galaxy's result as bytes (the journals' and the merge's exchange format), and back; decode
+// advances `p` and returns false on a short buffer.
+void encode_galaxy(const GalaxyResult& g, int rank, std::vector<char>& out);
+bool decode_galaxy(const char*& p, const char* end, GalaxyResult& g, int& rank);
+
 class JournalWriter {
  public:
   JournalWriter() = default;
