@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -18,18 +19,6 @@ namespace {
 constexpr std::uint32_t kMagic = 0x314A5349;  // "ISJ1"
 constexpr std::uint32_t kVersion = 2;
 static_assert(std::is_trivially_copyable_v<Isophote>, "rows are journaled as raw bytes");
-
-std::uint32_t crc_table_entry(std::uint32_t c) {
-  for (int k = 0; k < 8; ++k) c = (c & 1) ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-  return c;
-}
-
-struct CrcTable {
-  std::uint32_t t[256];
-  CrcTable() {
-    for (std::uint32_t i = 0; i < 256; ++i) t[i] = crc_table_entry(i);
-  }
-};
 
 template <class T>
 void put(std::vector<char>& b, const T& v) {
@@ -70,11 +59,16 @@ void write_all(int fd, const char* p, std::size_t n, const std::string& path) {
 }  // namespace
 
 std::uint32_t crc32(const void* data, std::size_t n, std::uint32_t crc) {
-  static const CrcTable table;
-  const auto* p = static_cast<const unsigned char*>(data);
-  crc = ~crc;
-  for (std::size_t i = 0; i < n; ++i) crc = table.t[(crc ^ p[i]) & 0xFF] ^ (crc >> 8);
-  return ~crc;
+  // zlib's CRC-32 (the IEEE polynomial), several times faster than a byte-wise table.
+  const auto* p = static_cast<const Bytef*>(data);
+  uLong c = crc;
+  while (n > 0) {
+    const uInt chunk = static_cast<uInt>(std::min<std::size_t>(n, 1u << 30));
+    c = ::crc32(c, p, chunk);
+    p += chunk;
+    n -= chunk;
+  }
+  return static_cast<std::uint32_t>(c);
 }
 
 void encode_galaxy(const GalaxyResult& g, int rank, std::vector<char>& out) {
