@@ -38,6 +38,7 @@ struct Cursor {
   }
   bool bytes(void* dst, std::size_t n) {
     if (static_cast<std::size_t>(end - p) < n) return false;
+    if (n == 0) return true;  // dst may be null (an empty vector or string)
     std::memcpy(dst, p, n);
     p += n;
     return true;
