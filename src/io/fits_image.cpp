@@ -3,6 +3,7 @@
 #include <fitsio.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
@@ -87,17 +88,34 @@ Image read_image(const std::string& path, const PlaneRequest& req, ImageInfo* in
   if (naxes[0] > std::numeric_limits<int>::max() / 2 ||
       naxes[1] > std::numeric_limits<int>::max() / 2)
     throw IoError(where + ": image too large");
-  Image img(static_cast<int>(naxes[0]), static_cast<int>(naxes[1]));
-  long fpixel[9] = {1, 1, plane + 1, 1, 1, 1, 1, 1, 1};
   float nul = std::numeric_limits<float>::quiet_NaN();
   int anynul = 0;
-  fits_read_pix(f, TFLOAT, fpixel, naxes[0] * naxes[1], &nul, img.data(), &anynul, &status);
+  Image img;
+  long rx0 = 0, ry0 = 0;
+  if (req.x1 >= req.x0 && req.y1 >= req.y0) {
+    rx0 = std::clamp(req.x0, 0L, naxes[0] - 1);
+    ry0 = std::clamp(req.y0, 0L, naxes[1] - 1);
+    const long rx1 = std::clamp(req.x1, rx0, naxes[0] - 1);
+    const long ry1 = std::clamp(req.y1, ry0, naxes[1] - 1);
+    img = Image(static_cast<int>(rx1 - rx0 + 1), static_cast<int>(ry1 - ry0 + 1));
+    long fpixel[3] = {rx0 + 1, ry0 + 1, plane + 1}, lpixel[3] = {rx1 + 1, ry1 + 1, plane + 1};
+    long inc[3] = {1, 1, 1};
+    fits_read_subset(f, TFLOAT, fpixel, lpixel, inc, &nul, img.data(), &anynul, &status);
+  } else {
+    img = Image(static_cast<int>(naxes[0]), static_cast<int>(naxes[1]));
+    long fpixel[9] = {1, 1, plane + 1, 1, 1, 1, 1, 1, 1};
+    fits_read_pix(f, TFLOAT, fpixel, naxes[0] * naxes[1], &nul, img.data(), &anynul, &status);
+  }
   if (status)
     throw IoError(where + ": cannot read the pixels, file truncated or corrupt (" +
                   fits_message(status) + ")");
   if (info) {
     info->hdu = hdu0;
     info->plane = plane;
+    info->nx = naxes[0];
+    info->ny = naxes[1];
+    info->region_x0 = rx0;
+    info->region_y0 = ry0;
     info->naxis = naxis;
     info->nz = nz;
     char value[FLEN_VALUE] = {};

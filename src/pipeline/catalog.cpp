@@ -1,5 +1,7 @@
 #include "pipeline/catalog.hpp"
 
+#include <fitsio.h>
+
 #include <algorithm>
 #include <cerrno>
 #include <cmath>
@@ -84,15 +86,78 @@ const char* const kNames[kNumCols] = {"id",  "image", "x",      "y",    "sma0",
 
 }  // namespace
 
+namespace {
+
+bool is_fits(const std::string& text) { return text.rfind("SIMPLE  =", 0) == 0; }
+
+// A FITS catalog (the first table HDU) as CSV text: the same parser then checks it. Columns are
+// read as text (TSTRING) whatever their type, so integers, floats and strings all work; null
+// values become empty fields.
+std::string fits_table_as_csv(const std::string& path) {
+  fitsfile* f = nullptr;
+  int status = 0;
+  fits_open_table(&f, path.c_str(), READONLY, &status);
+  if (status) {
+    char msg[FLEN_STATUS] = {};
+    fits_get_errstatus(status, msg);
+    if (f) {
+      int st = 0;
+      fits_close_file(f, &st);
+    }
+    throw CatalogError(path + ": not a FITS table catalog (" + msg + ")");
+  }
+  int ncol = 0;
+  long nrow = 0;
+  fits_get_num_cols(f, &ncol, &status);
+  fits_get_num_rows(f, &nrow, &status);
+  auto quote = [](const std::string& v) {
+    std::string q = "\"";
+    for (char c : v) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  std::string out;
+  for (int c = 1; c <= ncol && !status; ++c) {
+    char key[FLEN_KEYWORD], name[FLEN_VALUE] = {};
+    fits_make_keyn("TTYPE", c, key, &status);
+    fits_read_key(f, TSTRING, key, name, nullptr, &status);
+    out += (c > 1 ? "," : "") + std::string(name);
+  }
+  out += "\n";
+  std::vector<std::vector<std::string>> cols(static_cast<std::size_t>(ncol));
+  for (int c = 1; c <= ncol && !status; ++c) {
+    int width = 0;
+    fits_get_col_display_width(f, c, &width, &status);
+    std::vector<std::vector<char>> buf(static_cast<std::size_t>(nrow),
+                                       std::vector<char>(static_cast<std::size_t>(width) + 1));
+    std::vector<char*> ptr;
+    for (auto& b : buf) ptr.push_back(b.data());
+    int anynul = 0;
+    char nulstr[] = "";
+    if (nrow > 0) fits_read_col(f, TSTRING, c, 1, 1, nrow, nulstr, ptr.data(), &anynul, &status);
+    for (auto& b : buf) cols[c - 1].push_back(trim(b.data()));
+  }
+  int st = 0;
+  fits_close_file(f, &st);
+  if (status) throw CatalogError(path + ": cannot read the FITS table catalog");
+  for (long r = 0; r < nrow; ++r) {
+    for (int c = 0; c < ncol; ++c) out += (c > 0 ? "," : "") + quote(cols[c][r]);
+    out += "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
 Catalog read_catalog(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw CatalogError(path + ": cannot read the catalog");
   std::ostringstream buf;
   buf << in.rdbuf();
-  const std::string text = buf.str();
+  const std::string raw = buf.str();
+  const std::string text = is_fits(raw) ? fits_table_as_csv(path) : raw;
   Catalog cat;
   cat.path = path;
-  cat.checksum = fnv1a64(text.data(), text.size());
+  cat.checksum = fnv1a64(raw.data(), raw.size());
   const std::string folder = folder_of(path);
 
   std::istringstream lines(text);
@@ -168,6 +233,10 @@ Catalog read_catalog(const std::string& path) {
     cat.rows.push_back(std::move(r));
   }
   if (!have_header) throw CatalogError(path + ": empty catalog (no header row)");
+  std::unordered_map<std::string, int> uses;
+  auto key = [](const CatalogRow& r) { return r.image + "\n" + std::to_string(r.plane); };
+  for (const auto& r : cat.rows) ++uses[key(r)];
+  for (auto& r : cat.rows) r.shared = uses[key(r)] > 1;
   if (cat.rows.empty()) throw CatalogError(path + ": the catalog has no rows");
   return cat;
 }

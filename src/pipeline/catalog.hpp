@@ -1,4 +1,5 @@
-// Campaign catalogs: a CSV file with a header row, one target per row. Required columns `id` and
+// Campaign catalogs: a CSV file with a header row, or a FITS table (first table HDU, columns by
+// name, any type), one target per row. Required columns `id` and
 // `image` (a path relative to the catalog's folder; CFITSIO extended syntax allowed); optional
 // `x`, `y` (0-based start centre; default: the image centre), `sma0`, `eps`, `pa`, `maxsma`,
 // `mask`, `plane`. A malformed catalog is refused as a whole before any work: no header, a
@@ -27,6 +28,7 @@ struct CatalogRow {
   std::string mask;                                                        // resolved; may be empty
   int plane = -1;                                                          // -1: not given
   std::string problem;  // a per-row problem found while reading (duplicate id); empty if none
+  bool shared = false;  // another row reads the same image plane: a tile (galaxy_box applies)
 };
 
 struct Catalog {

@@ -43,7 +43,48 @@ FitConfig row_config(const FitConfig& base, const CatalogRow& row) {
   return c;
 }
 
-GalaxyResult fit_galaxy(const CatalogRow& row, std::int64_t index, const FitConfig& base) {
+namespace {
+
+// The fit on loaded pixels: `img` is the region of a plane of nx x ny pixels at (ox, oy).
+void fit_loaded(GalaxyResult& g, const FitConfig& cfg_in, const Image& img, long ox, long oy,
+                long nx, long ny) {
+  FitConfig cfg = cfg_in;
+  const double x = is_set(cfg.x0) ? cfg.x0 : (nx - 1) / 2.0;
+  const double y = is_set(cfg.y0) ? cfg.y0 : (ny - 1) / 2.0;
+  if (!(x >= 0 && x <= nx - 1 && y >= 0 && y <= ny - 1)) {
+    g.status = kOffImage;
+    g.message = "start centre (" + std::to_string(x) + ", " + std::to_string(y) +
+                ") is outside the " + std::to_string(nx) + "x" + std::to_string(ny) + " image";
+    return;
+  }
+  if (!any_valid(img.view())) {
+    g.status = kNoData;
+    g.message = "the image has no valid pixel (all NaN or masked)";
+    return;
+  }
+  if (ox != 0 || oy != 0) {  // a box: its own coordinates
+    cfg.x0 = x - ox;
+    cfg.y0 = y - oy;
+  }
+  FitResult r = fit_image(img.view(), cfg);
+  g.x_start = r.x_start + ox;
+  g.y_start = r.y_start + oy;
+  if (r.status != 0) {
+    g.status = kFitFailed;
+    g.message = r.message;
+    return;
+  }
+  g.rows = std::move(r.rows);
+  if (ox != 0 || oy != 0)
+    for (auto& row : g.rows) {
+      row.x0 += ox;
+      row.y0 += oy;
+    }
+}
+
+// Runs `body` and turns every exception into the galaxy's status.
+template <class Body>
+GalaxyResult guarded(const CatalogRow& row, std::int64_t index, const FitConfig& base, Body body) {
   GalaxyResult g;
   g.index = index;
   const auto t0 = std::chrono::steady_clock::now();
@@ -57,39 +98,8 @@ GalaxyResult fit_galaxy(const CatalogRow& row, std::int64_t index, const FitConf
       fail(row.problem.rfind("duplicate id", 0) == 0 ? kDuplicateId : kBadValue, row.problem);
     } else {
       const FitConfig cfg = row_config(base, row);
-      try {
-        validate(cfg);
-      } catch (const std::invalid_argument& e) {
-        fail(kBadValue, e.what());
-      }
-      if (g.status == kOk) {
-        io::PlaneRequest req;
-        req.plane = row.plane;
-        Image img = io::read_image(row.image, req);
-        if (!row.mask.empty()) {
-          const auto mask = io::read_mask(row.mask, img.nx(), img.ny());
-          apply_mask(img, mask.data());
-        }
-        g.read_seconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-        const double x = is_set(cfg.x0) ? cfg.x0 : (img.nx() - 1) / 2.0;
-        const double y = is_set(cfg.y0) ? cfg.y0 : (img.ny() - 1) / 2.0;
-        if (!(x >= 0 && x <= img.nx() - 1 && y >= 0 && y <= img.ny() - 1)) {
-          fail(kOffImage, "start centre (" + std::to_string(x) + ", " + std::to_string(y) +
-                              ") is outside the " + std::to_string(img.nx()) + "x" +
-                              std::to_string(img.ny()) + " image");
-        } else if (!any_valid(img.view())) {
-          fail(kNoData, "the image has no valid pixel (all NaN or masked)");
-        } else {
-          FitResult r = fit_image(img.view(), cfg);
-          g.x_start = r.x_start;
-          g.y_start = r.y_start;
-          if (r.status != 0)
-            fail(kFitFailed, r.message);
-          else
-            g.rows = std::move(r.rows);
-        }
-      }
+      validate(cfg);
+      body(g, cfg, t0);
     }
   } catch (const io::IoError& e) {
     fail(kInputError, e.what());
@@ -102,8 +112,47 @@ GalaxyResult fit_galaxy(const CatalogRow& row, std::int64_t index, const FitConf
   } catch (...) {
     fail(kException, "unknown exception");
   }
+  if (g.status != kOk) g.rows.clear();
   g.fit_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return g;
+}
+
+}  // namespace
+
+GalaxyResult fit_galaxy(const CatalogRow& row, std::int64_t index, const FitConfig& base) {
+  return guarded(row, index, base, [&](GalaxyResult& g, const FitConfig& cfg, auto t0) {
+    io::PlaneRequest req;
+    req.plane = row.plane;
+    Image img = io::read_image(row.image, req);
+    if (!row.mask.empty()) {
+      const auto mask = io::read_mask(row.mask, img.nx(), img.ny());
+      apply_mask(img, mask.data());
+    }
+    g.read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    fit_loaded(g, cfg, img, 0, 0, img.nx(), img.ny());
+  });
+}
+
+GalaxyResult fit_galaxy_box(const CatalogRow& row, std::int64_t index, const FitConfig& base,
+                            const Image& box, long ox, long oy, long nx, long ny) {
+  return guarded(row, index, base, [&](GalaxyResult& g, const FitConfig& cfg, auto) {
+    fit_loaded(g, cfg, box, ox, oy, nx, ny);
+  });
+}
+
+bool galaxy_box(const CatalogRow& row, const FitConfig& base, long& x0, long& y0, long& x1,
+                long& y1) {
+  const double maxsma = std::isnan(row.maxsma) ? base.maxsma : row.maxsma;
+  if (!(std::fabs(row.x) < 1e9 && std::fabs(row.y) < 1e9 && maxsma > 0 && maxsma < 1e9) ||
+      !row.mask.empty() || !row.problem.empty())
+    return false;
+  const long r = static_cast<long>(std::ceil(1.3 * maxsma)) + 8;
+  const long cx = std::lround(row.x), cy = std::lround(row.y);
+  x0 = cx - r;
+  y0 = cy - r;
+  x1 = cx + r;
+  y1 = cy + r;
+  return true;
 }
 
 }  // namespace isoster::pipeline

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "isoster/config.hpp"
+#include "isoster/image.hpp"
 #include "isoster/isophote.hpp"
 #include "pipeline/catalog.hpp"
 
@@ -42,5 +43,17 @@ FitConfig row_config(const FitConfig& base, const CatalogRow& row);
 
 // Never throws.
 GalaxyResult fit_galaxy(const CatalogRow& row, std::int64_t index, const FitConfig& base);
+
+// Tile mode: pixels already read. `box` holds the galaxy's box of a plane of nx x ny pixels, with
+// its 0-based origin at (ox, oy); the row must give x and y. Coordinates in the result are the
+// plane's. Never throws.
+GalaxyResult fit_galaxy_box(const CatalogRow& row, std::int64_t index, const FitConfig& base,
+                            const Image& box, long ox, long oy, long nx, long ny);
+
+// The box a tile-mode fit reads around a row's centre: +-(1.3 maxsma + 8) px, enough for the
+// gradient rings (1.2 a), the integrators' annuli and the object locator. Returns false when the
+// row cannot be boxed (no x, y or maxsma; a mask; a problem): it is then read whole.
+bool galaxy_box(const CatalogRow& row, const FitConfig& base, long& x0, long& y0, long& x1,
+                long& y1);
 
 }  // namespace isoster::pipeline

@@ -6,6 +6,7 @@
 #   kill9      SIGKILL of every process mid-run, then --resume: equals the uninterrupted run
 #   drain      SIGUSR1 (SLURM's warning) and SIGTERM drain: exit 3, resumable, then equal
 #   malformed  malformed catalogs and changed configurations are refused before any work
+#   tile       many rows on one large image (tile mode): results independent of the rank count
 #   reader     the file reads with h5py as docs/output-format.md describes
 set -euo pipefail
 case_name=$1
@@ -167,6 +168,25 @@ malformed)
   [ "$rc" = 1 ] && grep -q "unfinished campaign" err.log || fail "journal overwrite: $(cat err.log)"
   run 1 --catalog m/catalog.csv --output r.h5 --resume --quiet || fail "plain resume failed"
   [ -f r.h5 ] || fail "no results after resume"
+  ;;
+tile)
+  # One large image shared by all rows: each galaxy is fitted on its own box, read together
+  # with the other boxes of its batch; the batches change with the rank count, the results not.
+  "$isoster" mock --count 12 --tile 512x384 --seed 4 --out-dir t >/dev/null
+  run 1 --catalog t/catalog.csv --output t1.h5 --threads 1 --maxsma 30 --quiet
+  run 3 --catalog t/catalog.csv --output t3.h5 --threads 1 --maxsma 30 --quiet
+  same t1.h5 t3.h5
+  "$py" - <<'PY'
+import h5py
+f = h5py.File('t1.h5', 'r')
+assert (f['galaxies/STATUS'][:] == 0).all()
+assert (f['galaxies/COUNT'][:] > 20).all()
+# Positions are the tile's: every galaxy's centre within 2 px of its catalog position.
+g, iso = f['galaxies'], f['isophotes']
+for k in range(len(g['ID'])):
+    o = g['OFFSET'][k] + g['COUNT'][k] // 2
+    assert abs(iso['X0'][o] - g['X'][k]) < 2 and abs(iso['Y0'][o] - g['Y'][k]) < 2, k
+PY
   ;;
 reader)
   "$isoster" mock --count 6 --size 96 --seed 4 --out-dir m >/dev/null

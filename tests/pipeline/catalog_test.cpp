@@ -1,6 +1,7 @@
 // Catalog parsing: what is refused before any work, and what becomes a per-row status.
 #include "pipeline/catalog.hpp"
 
+#include <fitsio.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -72,4 +73,36 @@ TEST(Catalog, DuplicateIdsAndNegativePlanesArePerRowProblems) {
   EXPECT_TRUE(c.rows[0].problem.empty());
   EXPECT_NE(c.rows[1].problem.find("plane"), std::string::npos);
   EXPECT_NE(c.rows[2].problem.find("duplicate id"), std::string::npos);
+}
+
+TEST(Catalog, FitsTablesReadLikeCsv) {
+  const std::string p = testing::TempDir() + "cat.fits";
+  std::remove(p.c_str());
+  fitsfile* f = nullptr;
+  int status = 0;
+  fits_create_file(&f, p.c_str(), &status);
+  char* ttype[] = {const_cast<char*>("ID"), const_cast<char*>("IMAGE"), const_cast<char*>("X"),
+                   const_cast<char*>("Y"), const_cast<char*>("PLANE")};
+  char* tform[] = {const_cast<char*>("1J"), const_cast<char*>("20A"), const_cast<char*>("1D"),
+                   const_cast<char*>("1D"), const_cast<char*>("1J")};
+  fits_create_tbl(f, BINARY_TBL, 0, 5, ttype, tform, nullptr, "CATALOG", &status);
+  int ids[] = {17, 18};
+  char img0[] = "a.fits", img1[] = "sub/b.fits";
+  char* imgs[] = {img0, img1};
+  double xs[] = {10.5, 20}, ys[] = {11, 21};
+  int planes[] = {0, 2};
+  fits_write_col(f, TINT, 1, 1, 1, 2, ids, &status);
+  fits_write_col(f, TSTRING, 2, 1, 1, 2, imgs, &status);
+  fits_write_col(f, TDOUBLE, 3, 1, 1, 2, xs, &status);
+  fits_write_col(f, TDOUBLE, 4, 1, 1, 2, ys, &status);
+  fits_write_col(f, TINT, 5, 1, 1, 2, planes, &status);
+  fits_close_file(f, &status);
+  ASSERT_EQ(status, 0);
+  const auto c = read_catalog(p);
+  ASSERT_EQ(c.rows.size(), 2u);
+  EXPECT_EQ(c.rows[0].id, "17");
+  EXPECT_EQ(c.rows[1].image, testing::TempDir() + "sub/b.fits");
+  EXPECT_DOUBLE_EQ(c.rows[0].x, 10.5);
+  EXPECT_DOUBLE_EQ(c.rows[1].y, 21);
+  EXPECT_EQ(c.rows[1].plane, 2);
 }
