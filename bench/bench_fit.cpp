@@ -3,6 +3,7 @@
 #include <benchmark/benchmark.h>
 
 #include <string>
+#include <vector>
 
 #include "io/fits_image.hpp"
 #include "isoster/fit.hpp"
@@ -54,6 +55,23 @@ BENCHMARK_CAPTURE(BM_FullFit, ngc3610_r, Case{"examples/data/ngc3610.fits", 1, 1
     ->Unit(benchmark::kMillisecond);
 BENCHMARK_CAPTURE(BM_FullFit, M51, Case{"examples/data/M51.fits", -1, 256, 256})
     ->Unit(benchmark::kMillisecond);
+
+// Forced photometry at 50 SMAs (1 to 100 px, linear) on synth_highsnr, fixed geometry.
+void BM_Forced50(benchmark::State& state, bool fluxes) {
+  const isoster::Image img =
+      isoster::io::read_image(std::string(ISOSTER_DATA_DIR) + "/tests/data/synth_highsnr.fits",
+                              isoster::io::PlaneRequest{});
+  isoster::FitConfig cfg;
+  cfg.fluxes = fluxes;
+  std::vector<isoster::ForcedGeometry> g;
+  for (int k = 0; k < 50; ++k) g.push_back({1.0 + k * 99.0 / 49, 256, 256, 0.2, 45});
+  for (auto _ : state) {
+    const auto rows = isoster::fit_forced(img.view(), g, cfg);
+    benchmark::DoNotOptimize(rows.data());
+  }
+}
+BENCHMARK_CAPTURE(BM_Forced50, with_fluxes, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Forced50, no_fluxes, false)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 

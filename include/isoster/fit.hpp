@@ -3,6 +3,8 @@
 // images.
 #pragma once
 
+#include <vector>
+
 #include "isoster/config.hpp"
 #include "isoster/image.hpp"
 #include "isoster/isophote.hpp"
@@ -13,6 +15,21 @@ namespace isoster {
 // Throws std::invalid_argument for an invalid configuration or a start outside the image;
 // a galaxy that cannot be fitted returns status != 0 with a message.
 FitResult fit_image(const ImageView& image, const FitConfig& cfg);
+
+// One fixed geometry for forced photometry: SMA (px), centre (0-based px), ellipticity, PA
+// (degrees from +x).
+struct ForcedGeometry {
+  double sma = 0, x0 = 0, y0 = 0, eps = 0, pa = 0;
+};
+
+// Forced photometry: `image` measured on each geometry, independently (a row depends on its own
+// geometry only, so any subset gives the same rows), in the given order. Same columns as a fit;
+// geometry as given, geometry errors 0, NITER 0, A_BIG NaN; STOP 0 (measured), 1 (more than fflag
+// of the samples flagged) or 3 (no harmonic fit possible). SMA 0: the central pixel (IRAF) or the
+// bilinear value at the centre (photutils), as a fit's central row. Throws std::invalid_argument
+// for an invalid configuration or geometry.
+std::vector<Isophote> fit_forced(const ImageView& image, const std::vector<ForcedGeometry>& geoms,
+                                 const FitConfig& cfg);
 
 // IRAF-style object locator (spec 5.1): best integer centre within +-5 px of (x, y) and its figure
 // of merit. Returns false when no position beats `olthresh`.

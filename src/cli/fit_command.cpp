@@ -65,6 +65,8 @@ io::TableMeta make_meta(const FitJob& job, const std::string& input, const io::I
   str("ISOREV", ISOSTER_GIT_REVISION, "isoster git revision");
   str("INPUT", input, "input image");
   num("HDU", info.hdu, "0-based HDU read");
+  num("IMNAXIS1", info.nx, "input image width (pixels)");
+  num("IMNAXIS2", info.ny, "input image height (pixels)");
   num("PLANE", info.plane, "0-based plane read");
   if (!info.band.empty()) str("BAND", info.band, "band of the plane read");
   str("MASK", job.mask, "mask image (non-zero = bad)");

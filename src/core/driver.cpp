@@ -13,6 +13,32 @@
 
 namespace isoster {
 
+namespace detail {
+
+RingMode ring_mode(const FitConfig& cfg_, double a, double a_next, double eps) {
+  switch (cfg_.integrator) {
+    case Integrator::Nearest:
+      return RingMode::Nearest;
+    case Integrator::Bilinear:
+      return RingMode::Bilinear;
+    case Integrator::Mean:
+    case Integrator::Median:
+      break;
+  }
+  const RingMode area = cfg_.integrator == Integrator::Mean ? RingMode::Mean : RingMode::Median;
+  if (cfg_.compat == Compat::Iraf) return std::fabs(a_next - a) < 2 ? RingMode::Bilinear : area;
+  // photutils: whole-isophote fallback when the first sector is smaller than 1 px^2.
+  double a1, a2;
+  detail::annulus(a, cfg_.step, cfg_.linear_step, false, a1, a2);
+  const double q = 1 - eps;
+  const double w0 = std::clamp(std::min(a2 - a1, 3.0) / a, 0.05, 0.2);
+  const double psi = std::atan2(std::sin(w0), q * std::cos(w0));
+  const double first = 0.5 * q * (a2 * a2 - a1 * a1) * psi;
+  return first < 1.0 ? RingMode::Bilinear : area;
+}
+
+}  // namespace detail
+
 using detail::Geometry;
 using detail::GradState;
 using detail::IsophoteFitter;
@@ -62,7 +88,9 @@ class Driver {
  private:
   double grow(double a) const { return cfg_.linear_step ? a + cfg_.step : a * (1 + cfg_.step); }
   double shrink(double a) const { return cfg_.linear_step ? a - cfg_.step : a / (1 + cfg_.step); }
-  RingMode mode_for(double a, double a_next, double eps) const;
+  RingMode mode_for(double a, double a_next, double eps) const {
+    return detail::ring_mode(cfg_, a, a_next, eps);
+  }
   void emit(FitResult& out, const IsoResult& r);
   void run_iraf(FitResult& out, Geometry start);
   void run_photutils(FitResult& out, Geometry start);
@@ -74,28 +102,6 @@ class Driver {
   IsophoteFitter fitter_;
   std::unique_ptr<detail::FluxIntegrator> flux_;
 };
-
-RingMode Driver::mode_for(double a, double a_next, double eps) const {
-  switch (cfg_.integrator) {
-    case Integrator::Nearest:
-      return RingMode::Nearest;
-    case Integrator::Bilinear:
-      return RingMode::Bilinear;
-    case Integrator::Mean:
-    case Integrator::Median:
-      break;
-  }
-  const RingMode area = cfg_.integrator == Integrator::Mean ? RingMode::Mean : RingMode::Median;
-  if (iraf_) return std::fabs(a_next - a) < 2 ? RingMode::Bilinear : area;
-  // photutils: whole-isophote fallback when the first sector is smaller than 1 px^2.
-  double a1, a2;
-  detail::annulus(a, cfg_.step, cfg_.linear_step, false, a1, a2);
-  const double q = 1 - eps;
-  const double w0 = std::clamp(std::min(a2 - a1, 3.0) / a, 0.05, 0.2);
-  const double psi = std::atan2(std::sin(w0), q * std::cos(w0));
-  const double first = 0.5 * q * (a2 * a2 - a1 * a1) * psi;
-  return first < 1.0 ? RingMode::Bilinear : area;
-}
 
 void Driver::emit(FitResult& out, const IsoResult& r) {
   Isophote row = r.row;

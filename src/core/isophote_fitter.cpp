@@ -332,6 +332,38 @@ IsoResult IsophoteFitter::fit_photutils(const IsoRequest& req, const Geometry& s
   return finish(p, a, code, niter, false, code == 4 || all_held);
 }
 
+Isophote IsophoteFitter::measure_forced(double a, const Geometry& g, RingMode mode) {
+  sampler_.reserve(a);
+  const std::size_t need = max_points(1.25 * a) + 1;
+  if (resid_.size() < need) resid_.grow(std::max(need, 2 * resid_.size()));
+  Pass cur;
+  cur.geom = g;
+  IsoRequest req;
+  req.a = a;
+  req.mode = mode;
+  req.noniterative = true;
+  const Ring ring = sampler_.sample(0, a, g, mode);
+  cur.take(ring);
+  cur.fs = fit_first_second(ring, iraf_);
+  if (iraf_) {
+    GradState gs;  // fresh: a forced row depends on its own geometry only
+    gradient_iraf(cur, req, gs);
+  } else {
+    bool stored = false;
+    gradient_photutils(cur, req, stored);
+  }
+  cur.x0e = cur.y0e = cur.ee = cur.pae = 0;
+  cur.abig = NAN;
+  int code = 0;
+  if (!cur.fs.ok)
+    code = 3;
+  else if (cur.ndata < cur.npoint * (1.0 - cfg_.fflag_value()))
+    code = 1;
+  Isophote row;
+  fill_row(cur, a, code, 0, row);
+  return row;
+}
+
 void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isophote& row) {
   row.sma = a;
   row.intens = p.mean;

@@ -32,10 +32,18 @@ struct IsoResult {
   Isophote row;
 };
 
+// The ring mode for an isophote at SMA a whose successor is at a_next (IRAF samples small
+// isophotes of the area integrators bilinearly; photutils falls back on small first sectors).
+RingMode ring_mode(const FitConfig& cfg, double a, double a_next, double eps);
+
 class IsophoteFitter {
  public:
   IsophoteFitter(const ImageView& img, const FitConfig& cfg);
   IsoResult fit(const IsoRequest& req, const Geometry& start, GradState& gs);
+  // Forced photometry: one measurement at a fixed geometry, independent of any other (a fresh
+  // gradient state). NITER 0, geometry errors 0; STOP 0 (measured), 1 (more than fflag of the
+  // samples flagged) or 3 (no harmonic fit possible: INTENS may still be defined).
+  Isophote measure_forced(double a, const Geometry& g, RingMode mode);
   long samples() const { return sampler_.samples_taken(); }
 
  private:

@@ -1,0 +1,202 @@
+#include "cli/forced_command.hpp"
+
+#include <boost/program_options.hpp>
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/fit_parameters.hpp"
+#include "io/fits_image.hpp"
+#include "io/table_reader.hpp"
+#include "io/table_writer.hpp"
+#include "isoster/fit.hpp"
+#include "isoster/version.hpp"
+
+namespace po = boost::program_options;
+
+namespace isoster::cli {
+
+namespace {
+
+struct Usage {
+  std::string message;
+};
+
+std::vector<double> numbers(const std::string& s, const char* what) {
+  std::vector<double> v;
+  std::stringstream in(s);
+  std::string item;
+  while (std::getline(in, item, ',')) {
+    char* end = nullptr;
+    const double x = std::strtod(item.c_str(), &end);
+    if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(x))
+      throw Usage{std::string(what) + ": '" + item + "' is not a number"};
+    v.push_back(x);
+  }
+  return v;
+}
+
+std::string fmt(double v) {
+  std::ostringstream s;
+  s.precision(17);
+  s << v;
+  return s.str();
+}
+
+}  // namespace
+
+int run_forced(int argc, const char* const* argv) {
+  po::options_description io_opts(
+      "isoster forced IMAGE (--template ISO.fits | --geometry X0,Y0,EPS,PA\n"
+      "                      (--sma-list A,B,... | --sma-range MIN,MAX,STEP)) -o OUT [options]\n\n"
+      "Forced photometry: IMAGE measured on every isophote geometry of a previous `isoster fit`\n"
+      "table, or on one fixed geometry at a list of SMAs; no iteration (NITER 0, geometry errors\n"
+      "0; STOP 0 measured, 1 too many flagged samples, 3 no harmonic fit).\n\nForced photometry");
+  // clang-format off
+  io_opts.add_options()
+      ("help,h", "show this help")
+      ("template", po::value<std::string>(), "isophote table of a previous fit (FITS)")
+      ("geometry", po::value<std::string>(), "x0,y0,eps,pa (0-based px, degrees from +x)")
+      ("sma-list", po::value<std::string>(), "SMAs, comma-separated")
+      ("sma-range", po::value<std::string>(), "min,max,step (linear)")
+      ("output,o", po::value<std::string>(), "output table")
+      ("format", po::value<std::string>()->default_value("fits"), "fits|ecsv|csv")
+      ("hdu", po::value<int>(), "0-based HDU to read")
+      ("plane", po::value<int>(), "0-based plane of a 3-D cube")
+      ("mask", po::value<std::string>(), "mask image, non-zero = bad pixel")
+      ("config", po::value<std::string>(), "INI file with fit parameters");
+  po::options_description hidden;
+  hidden.add_options()("image", po::value<std::string>(), "input image");
+  // clang-format on
+  po::options_description params = fit_parameters();
+  po::options_description all;
+  all.add(io_opts).add(params).add(hidden);
+  po::positional_options_description pos;
+  pos.add("image", 1);
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    if (vm.count("config")) {
+      std::ifstream in(vm["config"].as<std::string>());
+      if (!in) throw Usage{"cannot read config file " + vm["config"].as<std::string>()};
+      po::store(po::parse_config_file(in, params), vm);
+    }
+    po::notify(vm);
+    if (vm.count("help")) {
+      std::cout << io_opts << '\n' << params << '\n';
+      return 0;
+    }
+    if (!vm.count("image")) throw Usage{"no input image"};
+    if (!vm.count("output")) throw Usage{"-o OUT is required"};
+    const bool tmpl = vm.count("template") > 0, geo = vm.count("geometry") > 0;
+    if (tmpl == geo) throw Usage{"give exactly one of --template and --geometry"};
+    if (geo && (vm.count("sma-list") > 0) == (vm.count("sma-range") > 0))
+      throw Usage{"--geometry needs exactly one of --sma-list and --sma-range"};
+    if (tmpl && (vm.count("sma-list") || vm.count("sma-range")))
+      throw Usage{"--sma-list and --sma-range go with --geometry, not --template"};
+    io::TableFormat format;
+    if (!io::parse_format(vm["format"].as<std::string>(), format))
+      throw Usage{"--format must be fits, ecsv or csv"};
+    FitConfig cfg;
+    if (!parse_compat(vm["compat"].as<std::string>(), cfg.compat))
+      throw Usage{"--compat must be iraf or photutils"};
+    if (!parse_integrator(vm["integrator"].as<std::string>(), cfg.integrator))
+      throw Usage{"--integrator must be bilinear, nearest, mean or median"};
+    apply_fit_parameters(vm, cfg);
+    try {
+      validate(cfg);
+    } catch (const std::invalid_argument& e) {
+      throw Usage{e.what()};
+    }
+    std::vector<ForcedGeometry> geoms;
+    if (geo) {
+      const auto g = numbers(vm["geometry"].as<std::string>(), "--geometry");
+      if (g.size() != 4) throw Usage{"--geometry takes x0,y0,eps,pa"};
+      if (!(g[2] >= 0 && g[2] < 1)) throw Usage{"--geometry: eps must be in [0, 1)"};
+      std::vector<double> smas;
+      if (vm.count("sma-list")) {
+        smas = numbers(vm["sma-list"].as<std::string>(), "--sma-list");
+      } else {
+        const auto r = numbers(vm["sma-range"].as<std::string>(), "--sma-range");
+        if (r.size() != 3 || !(r[2] > 0) || !(r[1] >= r[0]) || (r[1] - r[0]) / r[2] > 1e6)
+          throw Usage{"--sma-range takes min,max,step with step > 0 and max >= min"};
+        for (long k = 0; r[0] + k * r[2] <= r[1] + 1e-9 * r[2]; ++k)
+          smas.push_back(r[0] + k * r[2]);
+      }
+      if (smas.empty()) throw Usage{"empty SMA list"};
+      for (double a : smas) {
+        if (!(a >= 0)) throw Usage{"SMAs must be >= 0"};
+        geoms.push_back({a, g[0], g[1], g[2], g[3]});
+      }
+    }
+    const std::string image = vm["image"].as<std::string>();
+    const std::string out = vm["output"].as<std::string>();
+    try {
+      io::PlaneRequest req;
+      if (vm.count("hdu")) req.hdu = vm["hdu"].as<int>();
+      if (vm.count("plane")) req.plane = vm["plane"].as<int>();
+      io::ImageInfo info;
+      Image img = io::read_image(image, req, &info);
+      if (vm.count("mask")) {
+        const auto mask = io::read_mask(vm["mask"].as<std::string>(), img.nx(), img.ny());
+        apply_mask(img, mask.data());
+      }
+      std::string tpath;
+      if (tmpl) {
+        tpath = vm["template"].as<std::string>();
+        const io::TemplateTable t = io::read_template(tpath);
+        if (t.nx > 0 && (t.nx != img.nx() || t.ny != img.ny()))
+          throw io::IoError(tpath + ": template of a " + std::to_string(t.nx) + "x" +
+                            std::to_string(t.ny) + " image, but " + image + " is " +
+                            std::to_string(img.nx()) + "x" + std::to_string(img.ny()));
+        if (t.geometry.empty()) throw io::IoError(tpath + ": the template has no rows");
+        geoms = t.geometry;
+      }
+      const std::vector<Isophote> rows = fit_forced(img.view(), geoms, cfg);
+      io::TableMeta m;
+      m.bunit = info.bunit;
+      auto str = [&](const char* k, const std::string& v, const char* c) {
+        m.items.push_back({k, v, c, false});
+      };
+      auto num = [&](const char* k, double v, const char* c) {
+        m.items.push_back({k, fmt(v), c, true});
+      };
+      str("ISOVER", ISOSTER_VERSION, "isoster version");
+      str("ISOREV", ISOSTER_GIT_REVISION, "isoster git revision");
+      str("INPUT", image, "input image");
+      num("HDU", info.hdu, "0-based HDU read");
+      num("PLANE", info.plane, "0-based plane read");
+      num("IMNAXIS1", info.nx, "input image width (pixels)");
+      num("IMNAXIS2", info.ny, "input image height (pixels)");
+      num("FORCED", 1, "forced photometry: geometry given, not fitted");
+      str("TEMPLATE", tpath.empty() ? "--geometry " + vm["geometry"].as<std::string>() : tpath,
+          "source of the geometry");
+      str("XYCONV", "0-based; pixel centre at integer", "X0/Y0 convention");
+      str("PACONV", "deg CCW from +x in [0,180)", "PA convention");
+      str("COMPAT", to_string(cfg.compat), "behaviour family");
+      str("INTEGR", to_string(cfg.integrator), "integration mode");
+      num("FFLAG", cfg.fflag_value(), "largest flagged fraction");
+      io::write_table(out, rows, m, format);
+      std::cout << image << ": " << rows.size() << " forced isophotes -> " << out << '\n';
+    } catch (const io::IoError& e) {
+      std::cerr << "isoster forced: error: " << e.what() << '\n';
+      return 1;
+    } catch (const std::invalid_argument& e) {
+      std::cerr << "isoster forced: error: " << e.what() << '\n';
+      return 1;
+    }
+  } catch (const Usage& u) {
+    std::cerr << "isoster forced: " << u.message << " (isoster forced --help)\n";
+    return 2;
+  } catch (const po::error& e) {
+    std::cerr << "isoster forced: " << e.what() << " (isoster forced --help)\n";
+    return 2;
+  }
+  return 0;
+}
+
+}  // namespace isoster::cli
