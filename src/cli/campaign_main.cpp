@@ -38,6 +38,8 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
       ("keep-journal", po::bool_switch(), "keep OUTPUT.journal/ after the merge")
       ("stop-file", po::value<std::string>(), "drain when this file appears")
       ("progress", po::value<double>()->default_value(5.0), "seconds between progress lines")
+      ("forced-part-rows", po::value<long>()->default_value(64),
+       "forced mode (catalog column template): template rows per work item")
       ("quiet,q", po::bool_switch(), "no progress or summary lines");
   po::options_description hidden;
   hidden.add_options()
@@ -86,6 +88,8 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
   opt.progress_seconds = vm["progress"].as<double>();
   opt.noop = vm["dispatch-benchmark"].as<bool>();
   opt.batch_max = vm["batch-max"].as<long>();
+  opt.forced_part_rows = vm["forced-part-rows"].as<long>();
+  if (opt.forced_part_rows < 1) return usage("--forced-part-rows must be >= 1");
   if (opt.batch_max < 1) return usage("--batch-max must be >= 1");
   if (vm.count("stop-file")) opt.stop_file = vm["stop-file"].as<std::string>();
   if (!isoster::parse_compat(vm["compat"].as<std::string>(), opt.cfg.compat))

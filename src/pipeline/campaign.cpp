@@ -20,6 +20,7 @@
 #include <iostream>
 #include <map>
 #include <mutex>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -27,6 +28,7 @@
 
 #include "io/fits_image.hpp"
 #include "io/results_h5.hpp"
+#include "io/table_reader.hpp"
 #include "isoster/version.hpp"
 #include "pipeline/catalog.hpp"
 #include "pipeline/galaxy.hpp"
@@ -42,6 +44,14 @@ volatile std::sig_atomic_t g_stop = 0;
 extern "C" void on_stop_signal(int) { g_stop = 1; }
 
 enum Tag : int { kReady = 1, kWork = 2, kStop = 3 };
+
+// A work item: a catalog row and, in forced mode, a range of its template's rows.
+constexpr int kPartBits = 20;
+std::int64_t item_of(std::int64_t index, std::int32_t part) { return (index << kPartBits) | part; }
+std::int64_t item_index(std::int64_t item) { return item >> kPartBits; }
+std::int32_t item_part(std::int64_t item) {
+  return static_cast<std::int32_t>(item & ((1 << kPartBits) - 1));
+}
 
 // Open MPI's blocking receive busy-polls a core; between polls we sleep instead.
 constexpr auto kPollSleep = std::chrono::microseconds(200);
@@ -101,27 +111,34 @@ std::string bcast_string(std::string s, MPI_Comm comm) {
 class BatchFitter {
  public:
   BatchFitter(const Catalog& cat, const FitConfig& cfg, int rank, int threads, bool noop,
-              const std::string& journal, std::uint64_t config_sha)
-      : cat_(cat), cfg_(cfg), rank_(rank), threads_(threads), noop_(noop) {
+              long part_rows, const std::string& journal, std::uint64_t config_sha)
+      : cat_(cat), cfg_(cfg), rank_(rank), threads_(threads), noop_(noop), part_rows_(part_rows) {
     if (!noop_) journal_ = std::make_unique<JournalWriter>(journal, config_sha);
   }
   // Returns the number of galaxies that failed.
-  long run(const std::vector<std::int64_t>& idx) {
-    std::vector<GalaxyResult> res(idx.size());
+  long run(const std::vector<std::int64_t>& items) {
+    std::vector<GalaxyResult> res(items.size());
+    std::vector<std::int64_t> rows(items.size());
+    for (std::size_t k = 0; k < items.size(); ++k) rows[k] = item_index(items[k]);
     if (!noop_) {
-      std::vector<Box> boxes = tile_boxes(idx);
+      std::vector<Box> boxes = tile_boxes(rows);
 #pragma omp parallel for schedule(dynamic, 1) num_threads(threads_)
-      for (long k = 0; k < static_cast<long>(idx.size()); ++k) {
+      for (long k = 0; k < static_cast<long>(items.size()); ++k) {
+        const CatalogRow& row = cat_.rows[rows[k]];
         const Box& b = boxes[k];
-        res[k] =
-            b.ok ? fit_galaxy_box(cat_.rows[idx[k]], idx[k], cfg_, b.pixels, b.ox, b.oy, b.nx, b.ny)
-                 : fit_galaxy(cat_.rows[idx[k]], idx[k], cfg_);
-        if (b.ok) res[k].read_seconds = b.read_seconds;
+        if (!row.templ.empty())
+          res[k] = fit_galaxy_forced(row, rows[k], cfg_, item_part(items[k]), part_rows_);
+        else if (b.ok)
+          res[k] = fit_galaxy_box(row, rows[k], cfg_, b.pixels, b.ox, b.oy, b.nx, b.ny);
+        else
+          res[k] = fit_galaxy(row, rows[k], cfg_);
+        if (b.ok && row.templ.empty()) res[k].read_seconds = b.read_seconds;
       }
     }
     long failed = 0;
-    for (std::size_t k = 0; k < idx.size(); ++k) {
-      res[k].index = idx[k];
+    for (std::size_t k = 0; k < items.size(); ++k) {
+      res[k].index = rows[k];
+      res[k].part = item_part(items[k]);
       failed += res[k].status != kOk;
     }
     if (journal_) {
@@ -207,6 +224,7 @@ class BatchFitter {
   const FitConfig& cfg_;
   int rank_, threads_;
   bool noop_;
+  long part_rows_;
   std::unique_ptr<JournalWriter> journal_;
   Clock::time_point last_sync_ = Clock::now();
 };
@@ -477,8 +495,13 @@ void merge(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
   const long n = static_cast<long>(cat.rows.size());
   const long lo = n * rank / size, hi = n * (rank + 1) / size;
   std::vector<GalaxyResult> mine(static_cast<std::size_t>(hi - lo));
-  std::vector<long> from(static_cast<std::size_t>(hi - lo), -1);  // journal file that supplied it
   std::vector<std::int32_t> ranks(static_cast<std::size_t>(hi - lo), -1);
+  struct Piece {
+    long from = -1;  // journal file that supplied it
+    int rank = -1;
+    GalaxyResult g;
+  };
+  std::vector<std::map<std::int32_t, Piece>> pieces(static_cast<std::size_t>(hi - lo));
   // Each rank reads every size-th journal and sends each galaxy to the rank whose block holds it
   // (one all-to-all): every journal byte is read once, whatever the number of ranks.
   auto owner = [&](long idx) {
@@ -531,16 +554,37 @@ void merge(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
     int r = 0;
     if (!decode_galaxy(p, end, g, r)) throw std::runtime_error("merge: corrupt exchange buffer");
     const std::size_t k = static_cast<std::size_t>(g.index - lo);
-    // A galaxy done twice (redone after a crash): the earliest journal's record, as in a serial
+    // A unit done twice (redone after a crash): the earliest journal's record, as in a serial
     // read, whichever rank read it.
-    if (from[k] >= 0 && from[k] <= f) continue;
-    from[k] = f;
-    ranks[k] = r;
-    mine[k] = std::move(g);
+    Piece& piece = pieces[k][g.part];
+    if (piece.from >= 0 && piece.from <= f) continue;
+    piece.from = f;
+    piece.rank = r;
+    piece.g = std::move(g);
   }
   std::vector<char>().swap(recv);
-  std::vector<int> have(static_cast<std::size_t>(hi - lo));
-  for (std::size_t k = 0; k < have.size(); ++k) have[k] = from[k] >= 0;
+  // Stitch each galaxy's pieces in order: forced ranges of template rows, or the one piece.
+  std::vector<int> have(static_cast<std::size_t>(hi - lo), 0);
+  for (std::size_t k = 0; k < have.size(); ++k) {
+    auto& ps = pieces[k];
+    if (ps.empty() || static_cast<long>(ps.size()) != ps.begin()->second.g.parts) continue;
+    have[k] = 1;
+    GalaxyResult& out = mine[k];
+    out = std::move(ps.begin()->second.g);
+    ranks[k] = ps.begin()->second.rank;
+    for (auto it = std::next(ps.begin()); it != ps.end(); ++it) {
+      GalaxyResult& g = it->second.g;
+      out.read_seconds += g.read_seconds;
+      out.fit_seconds += g.fit_seconds;
+      if (out.status == kOk && g.status != kOk) {
+        out.status = g.status;
+        out.message = g.message;
+      }
+      out.rows.insert(out.rows.end(), g.rows.begin(), g.rows.end());
+    }
+    if (out.status != kOk) out.rows.clear();
+    ps.clear();
+  }
   long missing = 0;
   for (int h : have) missing += !h;
   long total_missing = 0;
@@ -666,7 +710,8 @@ int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
   int ok = 1;
   std::unique_ptr<BatchFitter> fitter;
   try {
-    fitter = std::make_unique<BatchFitter>(cat, opt.cfg, rank, opt.threads, opt.noop, journal, sha);
+    fitter = std::make_unique<BatchFitter>(cat, opt.cfg, rank, opt.threads, opt.noop,
+                                           opt.forced_part_rows, journal, sha);
   } catch (const std::exception& e) {
     ok = 0;
     error = e.what();
@@ -675,32 +720,45 @@ int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
   MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
   if (!all_ok) return fail_all(error.empty() ? "cannot open a journal" : error);
 
-  const long total = static_cast<long>(cat.rows.size());
+  long total = 0;  // work items: galaxies, or ranges of a forced galaxy's template rows
   int drained = 0;
   int complete = 0;
   const auto t0 = Clock::now();
   Counts counts;
   long already = 0;
   if (rank == 0) {
-    std::vector<char> done(cat.rows.size(), 0);
+    std::set<std::int64_t> done;
     if (opt.resume && !opt.noop)
       for (const auto& f : journal_files(dir))
-        read_journal(f, sha, [&](GalaxyResult&& g, int) {
-          if (g.index >= 0 && g.index < total) done[g.index] = 1;
-        });
-    // Largest inputs first (file size as the cost estimate), then catalog order.
+        read_journal(f, sha, [&](GalaxyResult&& g, int) { done.insert(item_of(g.index, g.part)); });
+    // Largest inputs first (file size as the cost estimate), then catalog order; a forced
+    // galaxy's template rows in ranges of opt.forced_part_rows.
     std::vector<std::pair<long, std::int64_t>> order;
-    for (long k = 0; k < total; ++k)
-      if (!done[k])
-        order.push_back({-file_size(file_part(cat.rows[k].image)), k});
-      else
-        ++already;
+    for (long k = 0; k < static_cast<long>(cat.rows.size()); ++k) {
+      long parts = 1;
+      if (!cat.rows[k].templ.empty() && !opt.noop) {
+        try {
+          const long n = static_cast<long>(io::read_template(cat.rows[k].templ).geometry.size());
+          parts = std::max(1L, (n + opt.forced_part_rows - 1) / opt.forced_part_rows);
+        } catch (const std::exception&) {
+          // the worker reports the problem as this galaxy's status
+        }
+      }
+      const long cost = -file_size(file_part(cat.rows[k].image));
+      for (long p = 0; p < parts; ++p, ++total) {
+        const std::int64_t item = item_of(k, static_cast<std::int32_t>(p));
+        if (done.count(item))
+          ++already;
+        else
+          order.push_back({cost, item});
+      }
+    }
     std::stable_sort(order.begin(), order.end());
     std::deque<std::int64_t> queue;
     for (const auto& o : order) queue.push_back(o.second);
     if (opt.resume && already > 0 && !opt.quiet)
       std::cerr << "campaign: resuming: " << already << " of " << total
-                << " galaxies already done\n";
+                << " work items already done\n";
     bool d = false;
     try {
       counts = master(opt, comm, std::move(queue), total, already, *fitter, d);

@@ -22,8 +22,9 @@ struct CampaignOptions {
   bool resume = false, overwrite = false, quiet = false, keep_journal = false;
   double progress_seconds = 5;
   std::string stop_file;
-  bool noop = false;     // benchmark of the dispatch: no image is read or fitted
-  long batch_max = 256;  // largest batch of galaxies sent at once
+  bool noop = false;           // benchmark of the dispatch: no image is read or fitted
+  long batch_max = 256;        // largest batch of work items sent at once
+  long forced_part_rows = 64;  // forced mode: template rows per work item
 };
 
 // Exit codes of a campaign.

@@ -80,9 +80,9 @@ std::string resolve(const std::string& folder, const std::string& p) {
   return folder + p;
 }
 
-enum Col { kId, kImage, kX, kY, kSma0, kEps, kPa, kMaxsma, kMask, kPlane, kNumCols };
-const char* const kNames[kNumCols] = {"id",  "image", "x",      "y",    "sma0",
-                                      "eps", "pa",    "maxsma", "mask", "plane"};
+enum Col { kId, kImage, kX, kY, kSma0, kEps, kPa, kMaxsma, kMask, kPlane, kTemplate, kNumCols };
+const char* const kNames[kNumCols] = {"id", "image",  "x",    "y",     "sma0",    "eps",
+                                      "pa", "maxsma", "mask", "plane", "template"};
 
 }  // namespace
 
@@ -185,7 +185,7 @@ Catalog read_catalog(const std::string& path) {
         if (c < 0)
           throw CatalogError(at + "unknown column '" + f[k] +
                              "' (the first row must name columns among id, image, x, y, sma0, "
-                             "eps, pa, maxsma, mask, plane)");
+                             "eps, pa, maxsma, mask, plane, template)");
         if (where[c] >= 0) throw CatalogError(at + "column '" + f[k] + "' appears twice");
         where[c] = static_cast<int>(k);
       }
@@ -225,6 +225,8 @@ Catalog read_catalog(const std::string& path) {
       if (r.plane < 0) r.problem = "plane must be >= 0";
     }
     if (where[kMask] >= 0 && !f[where[kMask]].empty()) r.mask = resolve(folder, f[where[kMask]]);
+    if (where[kTemplate] >= 0 && !f[where[kTemplate]].empty())
+      r.templ = resolve(folder, f[where[kTemplate]]);
     const auto [it, fresh] = seen.emplace(r.id, static_cast<long>(cat.rows.size()));
     if (!fresh)
       r.problem = "duplicate id (first at catalog row " + std::to_string(it->second) + ")";

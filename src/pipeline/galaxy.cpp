@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "io/fits_image.hpp"
+#include "io/table_reader.hpp"
 #include "isoster/fit.hpp"
 
 namespace isoster::pipeline {
@@ -131,6 +132,33 @@ GalaxyResult fit_galaxy(const CatalogRow& row, std::int64_t index, const FitConf
     g.read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     fit_loaded(g, cfg, img, 0, 0, img.nx(), img.ny());
   });
+}
+
+GalaxyResult fit_galaxy_forced(const CatalogRow& row, std::int64_t index, const FitConfig& base,
+                               std::int32_t part, long part_rows) {
+  GalaxyResult res = guarded(row, index, base, [&](GalaxyResult& g, const FitConfig& cfg, auto t0) {
+    const io::TemplateTable t = io::read_template(row.templ);
+    const long n = static_cast<long>(t.geometry.size());
+    if (n == 0) throw io::IoError(row.templ + ": the template has no rows");
+    g.parts = static_cast<std::int32_t>((n + part_rows - 1) / part_rows);
+    io::PlaneRequest req;
+    req.plane = row.plane;
+    Image img = io::read_image(row.image, req);
+    if (!row.mask.empty()) {
+      const auto mask = io::read_mask(row.mask, img.nx(), img.ny());
+      apply_mask(img, mask.data());
+    }
+    if (t.nx > 0 && (t.nx != img.nx() || t.ny != img.ny()))
+      throw io::IoError(row.templ + ": template of a " + std::to_string(t.nx) + "x" +
+                        std::to_string(t.ny) + " image, but the image is " +
+                        std::to_string(img.nx()) + "x" + std::to_string(img.ny()));
+    g.read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    const long lo = std::min(n, part * part_rows), hi = std::min(n, lo + part_rows);
+    const std::vector<ForcedGeometry> sub(t.geometry.begin() + lo, t.geometry.begin() + hi);
+    g.rows = fit_forced(img.view(), sub, cfg);
+  });
+  res.part = part;
+  return res;
 }
 
 GalaxyResult fit_galaxy_box(const CatalogRow& row, std::int64_t index, const FitConfig& base,

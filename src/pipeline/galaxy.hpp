@@ -30,6 +30,8 @@ const char* status_name(std::int32_t s);
 
 struct GalaxyResult {
   std::int64_t index = -1;  // catalog row
+  std::int32_t part = 0;    // forced mode: which range of the template's rows (0 otherwise)
+  std::int32_t parts = 1;   // forced mode: how many ranges the galaxy's template was split into
   std::int32_t status = kOk;
   std::string message;  // empty when ok
   double x_start = NAN, y_start = NAN;
@@ -43,6 +45,12 @@ FitConfig row_config(const FitConfig& base, const CatalogRow& row);
 
 // Never throws.
 GalaxyResult fit_galaxy(const CatalogRow& row, std::int64_t index, const FitConfig& base);
+
+// Forced mode: the row's image measured on rows [part * part_rows, (part + 1) * part_rows) of its
+// template (fit_forced): ranges of one galaxy can go to different workers and are stitched in
+// order at the merge. Never throws.
+GalaxyResult fit_galaxy_forced(const CatalogRow& row, std::int64_t index, const FitConfig& base,
+                               std::int32_t part, long part_rows);
 
 // Tile mode: pixels already read. `box` holds the galaxy's box of a plane of nx x ny pixels, with
 // its 0-based origin at (ox, oy); the row must give x and y. Coordinates in the result are the

@@ -17,7 +17,7 @@ namespace isoster::pipeline {
 namespace {
 
 constexpr std::uint32_t kMagic = 0x314A5349;  // "ISJ1"
-constexpr std::uint32_t kVersion = 2;
+constexpr std::uint32_t kVersion = 3;
 static_assert(std::is_trivially_copyable_v<Isophote>, "rows are journaled as raw bytes");
 
 template <class T>
@@ -74,6 +74,8 @@ std::uint32_t crc32(const void* data, std::size_t n, std::uint32_t crc) {
 
 void encode_galaxy(const GalaxyResult& g, int rank, std::vector<char>& out) {
   put(out, g.index);
+  put(out, g.part);
+  put(out, g.parts);
   put(out, g.status);
   put(out, static_cast<std::int32_t>(rank));
   put(out, g.read_seconds);
@@ -91,8 +93,9 @@ bool decode_galaxy(const char*& p, const char* end, GalaxyResult& g, int& rank) 
   Cursor r{p, end};
   std::int32_t rk = 0;
   std::uint32_t mlen = 0, nrows = 0;
-  if (!r.get(g.index) || !r.get(g.status) || !r.get(rk) || !r.get(g.read_seconds) ||
-      !r.get(g.fit_seconds) || !r.get(g.x_start) || !r.get(g.y_start) || !r.get(mlen))
+  if (!r.get(g.index) || !r.get(g.part) || !r.get(g.parts) || !r.get(g.status) || !r.get(rk) ||
+      !r.get(g.read_seconds) || !r.get(g.fit_seconds) || !r.get(g.x_start) || !r.get(g.y_start) ||
+      !r.get(mlen))
     return false;
   g.message.resize(mlen);
   if (!r.bytes(g.message.data(), mlen) || !r.get(nrows)) return false;
