@@ -124,6 +124,8 @@ int main(int argc, char** argv) {
   }
   CampaignOptions opt;
   int code = parse(argc, argv, rank, opt);
+  // Every rank parses (and reads --config); if any cannot, all stop with the same status.
+  MPI_Allreduce(MPI_IN_PLACE, &code, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
   if (code < 0) code = isoster::pipeline::run_campaign(opt, MPI_COMM_WORLD);
   MPI_Finalize();
   return code;

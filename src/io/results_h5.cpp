@@ -194,7 +194,7 @@ void write_results(const std::string& path, MPI_Comm comm, const ResultsBlock& b
     }
   }
   MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
-  if (!ok) throw std::runtime_error(rank == 0 ? error : "results file creation failed on rank 0");
+  if (!ok) throw ResultsError(rank == 0 ? error : "results file creation failed on rank 0");
 
   // 2. Every rank writes its block, collectively, column by column in the same order.
   Handle fapl(checked(H5Pcreate(H5P_FILE_ACCESS), "fapl"), H5Pclose);

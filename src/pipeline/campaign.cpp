@@ -45,6 +45,13 @@ extern "C" void on_stop_signal(int) { g_stop = 1; }
 
 enum Tag : int { kReady = 1, kWork = 2, kStop = 3 };
 
+// An error every rank of the merge has agreed on (after a collective): all return together.
+// Any other exception during the merge may be local to one rank, whose partners then wait in a
+// collective: the job is aborted instead (the journals stay, --resume redoes the merge).
+struct CoordinatedError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 // A work item: a catalog row and, in forced mode, a range of its template's rows.
 constexpr int kPartBits = 20;
 std::int64_t item_of(std::int64_t index, std::int32_t part) { return (index << kPartBits) | part; }
@@ -312,6 +319,7 @@ Counts master(const CampaignOptions& opt, MPI_Comm comm, std::deque<std::int64_t
   std::vector<long> out(size, 0);  // galaxies in the hands of each rank
   long outstanding = 0;
   std::vector<int> parked;
+  bool stop_seen = false;
   Counts c;
   const auto t0 = Clock::now();
   auto last_report = t0, last_activity = t0;
@@ -335,7 +343,8 @@ Counts master(const CampaignOptions& opt, MPI_Comm comm, std::deque<std::int64_t
   };
   for (;;) {
     bool acted = false;
-    if (!drained && (g_stop || (!opt.stop_file.empty() && exists(opt.stop_file)))) {
+    if (!stop_seen && (g_stop || (!opt.stop_file.empty() && exists(opt.stop_file)))) {
+      stop_seen = true;
       drained = !queue.empty();
       queue.clear();
       if (!opt.quiet)
@@ -524,22 +533,30 @@ void merge(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
   std::vector<int> sendc(static_cast<std::size_t>(size)), recvc(static_cast<std::size_t>(size));
   std::vector<int> sdisp(static_cast<std::size_t>(size)), rdisp(static_cast<std::size_t>(size));
   std::vector<char> send;
+  int too_big = 0;
   for (int r = 0; r < size; ++r) {
-    if (to[r].size() > static_cast<std::size_t>(INT32_MAX - send.size()))
-      throw std::runtime_error("merge: more than 2 GiB of results for one rank; use more ranks");
+    if (to[r].size() > static_cast<std::size_t>(INT32_MAX) - send.size()) {
+      too_big = 1;
+      break;
+    }
     sdisp[r] = static_cast<int>(send.size());
     sendc[r] = static_cast<int>(to[r].size());
     send.insert(send.end(), to[r].begin(), to[r].end());
     std::vector<char>().swap(to[r]);
   }
+  MPI_Allreduce(MPI_IN_PLACE, &too_big, 1, MPI_INT, MPI_MAX, comm);
+  if (too_big)
+    throw CoordinatedError("merge: more than 2 GiB of results for one rank; use more ranks");
   MPI_Alltoall(sendc.data(), 1, MPI_INT, recvc.data(), 1, MPI_INT, comm);
   long rtotal = 0;
   for (int r = 0; r < size; ++r) {
-    if (rtotal > INT32_MAX - recvc[r])
-      throw std::runtime_error("merge: more than 2 GiB of results for one rank; use more ranks");
-    rdisp[r] = static_cast<int>(rtotal);
+    if (rtotal > INT32_MAX - recvc[r]) too_big = 1;
+    rdisp[r] = static_cast<int>(std::min<long>(rtotal, INT32_MAX));
     rtotal += recvc[r];
   }
+  MPI_Allreduce(MPI_IN_PLACE, &too_big, 1, MPI_INT, MPI_MAX, comm);
+  if (too_big)
+    throw CoordinatedError("merge: more than 2 GiB of results for one rank; use more ranks");
   std::vector<char> recv(static_cast<std::size_t>(rtotal));
   MPI_Alltoallv(send.data(), sendc.data(), sdisp.data(), MPI_CHAR, recv.data(), recvc.data(),
                 rdisp.data(), MPI_CHAR, comm);
@@ -552,7 +569,7 @@ void merge(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
     p += sizeof f;
     GalaxyResult g;
     int r = 0;
-    if (!decode_galaxy(p, end, g, r)) throw std::runtime_error("merge: corrupt exchange buffer");
+    if (!decode_galaxy(p, end, g, r)) break;  // cannot happen; its galaxies count as missing
     const std::size_t k = static_cast<std::size_t>(g.index - lo);
     // A unit done twice (redone after a crash): the earliest journal's record, as in a serial
     // read, whichever rank read it.
@@ -567,7 +584,12 @@ void merge(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
   std::vector<int> have(static_cast<std::size_t>(hi - lo), 0);
   for (std::size_t k = 0; k < have.size(); ++k) {
     auto& ps = pieces[k];
-    if (ps.empty() || static_cast<long>(ps.size()) != ps.begin()->second.g.parts) continue;
+    // A failed piece settles the galaxy: pieces that failed before reading the template do not
+    // know how many ranges the master made of it.
+    bool any_failed = false;
+    for (const auto& kv : ps) any_failed |= kv.second.g.status != kOk;
+    if (ps.empty() || (!any_failed && static_cast<long>(ps.size()) != ps.begin()->second.g.parts))
+      continue;
     have[k] = 1;
     GalaxyResult& out = mine[k];
     out = std::move(ps.begin()->second.g);
@@ -590,8 +612,8 @@ void merge(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
   long total_missing = 0;
   MPI_Allreduce(&missing, &total_missing, 1, MPI_LONG, MPI_SUM, comm);
   if (total_missing > 0)
-    throw std::runtime_error(std::to_string(total_missing) +
-                             " galaxies missing from the journals of " + dir);
+    throw CoordinatedError(std::to_string(total_missing) +
+                           " galaxies missing from the journals of " + dir);
 
   io::ResultsBlock b;
   b.first = lo;
@@ -652,7 +674,11 @@ void merge(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
                  {"threads", threads},
                  {"galaxies", n},
                  {"isophotes", iso_total}};
-  io::write_results(tmp, comm, b, L);
+  try {
+    io::write_results(tmp, comm, b, L);
+  } catch (const io::ResultsError& e) {
+    throw CoordinatedError(e.what());
+  }
 }
 
 }  // namespace
@@ -692,7 +718,13 @@ int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
   } catch (const std::exception& e) {
     error = e.what();
   }
-  if (!error.empty()) return fail_all(error);
+  // Every rank reads the catalog; all stop if any could not (rank 0's message, or a generic one).
+  int read_ok = error.empty() ? 1 : 0, all_read = 0;
+  MPI_Allreduce(&read_ok, &all_read, 1, MPI_INT, MPI_MIN, comm);
+  if (!all_read) {
+    if (rank == 0 && error.empty()) error = "another rank could not read " + opt.catalog;
+    return fail_all(error);
+  }
   const std::uint64_t sha = fnv1a64(to_text(opt.cfg).data(), to_text(opt.cfg).size());
   const std::string dir = opt.output + ".journal";
   int attempt = 0;
@@ -721,46 +753,49 @@ int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
   if (!all_ok) return fail_all(error.empty() ? "cannot open a journal" : error);
 
   long total = 0;  // work items: galaxies, or ranges of a forced galaxy's template rows
-  int drained = 0;
   int complete = 0;
   const auto t0 = Clock::now();
   Counts counts;
   long already = 0;
   if (rank == 0) {
-    std::set<std::int64_t> done;
-    if (opt.resume && !opt.noop)
-      for (const auto& f : journal_files(dir))
-        read_journal(f, sha, [&](GalaxyResult&& g, int) { done.insert(item_of(g.index, g.part)); });
-    // Largest inputs first (file size as the cost estimate), then catalog order; a forced
-    // galaxy's template rows in ranges of opt.forced_part_rows.
-    std::vector<std::pair<long, std::int64_t>> order;
-    for (long k = 0; k < static_cast<long>(cat.rows.size()); ++k) {
-      long parts = 1;
-      if (!cat.rows[k].templ.empty() && !opt.noop) {
-        try {
-          const long n = static_cast<long>(io::read_template(cat.rows[k].templ).geometry.size());
-          parts = std::max(1L, (n + opt.forced_part_rows - 1) / opt.forced_part_rows);
-        } catch (const std::exception&) {
-          // the worker reports the problem as this galaxy's status
-        }
-      }
-      const long cost = -file_size(file_part(cat.rows[k].image));
-      for (long p = 0; p < parts; ++p, ++total) {
-        const std::int64_t item = item_of(k, static_cast<std::int32_t>(p));
-        if (done.count(item))
-          ++already;
-        else
-          order.push_back({cost, item});
-      }
-    }
-    std::stable_sort(order.begin(), order.end());
-    std::deque<std::int64_t> queue;
-    for (const auto& o : order) queue.push_back(o.second);
-    if (opt.resume && already > 0 && !opt.quiet)
-      std::cerr << "campaign: resuming: " << already << " of " << total
-                << " work items already done\n";
     bool d = false;
     try {
+      std::set<std::int64_t> done;
+      if (opt.resume && !opt.noop)
+        for (const auto& f : journal_files(dir))
+          read_journal(f, sha,
+                       [&](GalaxyResult&& g, int) { done.insert(item_of(g.index, g.part)); });
+      // Largest inputs first (file size as the cost estimate), then catalog order; a forced
+      // galaxy's template rows in ranges of opt.forced_part_rows.
+      std::vector<std::pair<long, std::int64_t>> order;
+      for (long k = 0; k < static_cast<long>(cat.rows.size()); ++k) {
+        long parts = 1;
+        if (!cat.rows[k].templ.empty() && !opt.noop) {
+          try {
+            const long n = static_cast<long>(io::read_template(cat.rows[k].templ).geometry.size());
+            parts = std::max(1L, (n + opt.forced_part_rows - 1) / opt.forced_part_rows);
+          } catch (const io::IoError&) {
+            // the worker reports the problem as this galaxy's status
+          }
+          if (parts >= (1L << kPartBits))
+            throw std::runtime_error(cat.rows[k].templ + ": too many template rows for " +
+                                     "--forced-part-rows " + std::to_string(opt.forced_part_rows));
+        }
+        const long cost = -file_size(file_part(cat.rows[k].image));
+        for (long p = 0; p < parts; ++p, ++total) {
+          const std::int64_t item = item_of(k, static_cast<std::int32_t>(p));
+          if (done.count(item))
+            ++already;
+          else
+            order.push_back({cost, item});
+        }
+      }
+      std::stable_sort(order.begin(), order.end());
+      std::deque<std::int64_t> queue;
+      for (const auto& o : order) queue.push_back(o.second);
+      if (opt.resume && already > 0 && !opt.quiet)
+        std::cerr << "campaign: resuming: " << already << " of " << total
+                  << " work items already done\n";
       counts = master(opt, comm, std::move(queue), total, already, *fitter, d);
     } catch (const std::exception& e) {
       error = e.what();
@@ -768,7 +803,6 @@ int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
       for (int r = 1; r < size; ++r) MPI_Send(nullptr, 0, MPI_INT64_T, r, kStop, comm);
       d = true;
     }
-    drained = d ? 1 : 0;
     complete = (already + counts.done == total) ? 1 : 0;
   } else {
     try {
@@ -780,8 +814,12 @@ int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
   }
   fitter->flush();
   fitter.reset();
+  // Every journal is complete and closed before any rank reads another's (close-to-open
+  // consistency of network file systems).
+  MPI_Barrier(comm);
+  int failed_run = error.empty() ? 0 : 1;
   MPI_Bcast(&complete, 1, MPI_INT, 0, comm);
-  MPI_Bcast(&drained, 1, MPI_INT, 0, comm);
+  MPI_Bcast(&failed_run, 1, MPI_INT, 0, comm);
   const double fit_s = std::chrono::duration<double>(Clock::now() - t0).count();
   if (opt.noop) {
     if (rank == 0 && !opt.quiet)
@@ -805,20 +843,20 @@ int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
                 << " galaxies done; run the same command with --resume to finish\n";
     }
     MPI_Comm_free(&comm);
-    return error.empty() ? kCampaignDrained : kCampaignFailed;
+    return failed_run ? kCampaignFailed : kCampaignDrained;
   }
   // Complete: merge every journal into the results file, collectively.
   const std::string tmp = opt.output + ".tmp";
   const auto tm0 = Clock::now();
-  ok = 1;
   try {
     merge(opt, cat, sha, dir, tmp, comm, opt.threads, start_utc);
+  } catch (const CoordinatedError& e) {
+    return fail_all(e.what());
   } catch (const std::exception& e) {
-    ok = 0;
-    error = e.what();
+    std::cerr << "isoster campaign: rank " << rank << ": merge failed: " << e.what()
+              << " (the journals are kept: fix the cause and rerun with --resume)\n";
+    MPI_Abort(comm, kCampaignFailed);
   }
-  MPI_Allreduce(MPI_IN_PLACE, &ok, 1, MPI_INT, MPI_MIN, comm);
-  if (!ok) return fail_all(error.empty() ? "merge failed on another rank" : error);
   if (rank == 0) {
     if (std::rename(tmp.c_str(), opt.output.c_str()) != 0)
       error = opt.output + ": cannot rename the results file into place";

@@ -183,8 +183,9 @@ Catalog read_catalog(const std::string& path) {
         for (int j = 0; j < kNumCols; ++j)
           if (name == kNames[j]) c = j;
         if (name == "variance")
-          throw CatalogError(at + "column 'variance': weighted fits with variance maps are not "
-                                  "available in this version; remove the column");
+          throw CatalogError(at +
+                             "column 'variance': weighted fits with variance maps are not "
+                             "available in this version; remove the column");
         if (c < 0)
           throw CatalogError(at + "unknown column '" + f[k] +
                              "' (the first row must name columns among id, image, x, y, sma0, "

@@ -157,7 +157,8 @@ JournalScan read_journal(const std::string& path, std::uint64_t config_sha,
     std::uint32_t magic = 0, version = 0, crc = 0;
     std::uint64_t len = 0;
     if (!c.get(magic) || magic != kMagic || !c.get(version) || version != kVersion || !c.get(len) ||
-        static_cast<std::uint64_t>(c.end - c.p) < len + sizeof crc) {
+        len > static_cast<std::uint64_t>(c.end - c.p) ||
+        static_cast<std::uint64_t>(c.end - c.p) - len < sizeof crc) {
       scan.torn_tail = true;
       c.p = start;
       break;

@@ -201,6 +201,15 @@ forced)
   run 1 --catalog f/forced.csv --output f1.h5 --threads 1 --forced-part-rows 8 --quiet
   run 3 --catalog f/forced.csv --output f3.h5 --threads 1 --forced-part-rows 8 --quiet
   run 2 --catalog f/forced.csv --output f2.h5 --threads 1 --quiet
+  # A bad value on a split forced galaxy: every range fails alike, the galaxy gets the status.
+  { cat f/forced.csv; echo "g0,cutouts/gal-000000.fits,t0.fits"; } > f/dup.csv
+  sed -i 's/^id,image,template$/id,image,template,eps/; 3s/$/,1.5/' f/dup.csv
+  sed -i '2,$s/^\([^,]*,[^,]*,[^,]*\)$/\1,/' f/dup.csv
+  run 2 --catalog f/dup.csv --output fd.h5 --threads 1 --forced-part-rows 8 --quiet ||
+    fail "forced campaign with bad rows exited $?"
+  "$py" -c "
+import h5py; s = list(h5py.File('fd.h5', 'r')['galaxies/STATUS'][:])
+assert s == [0, 2, 0, 0, 7], s"
   same f1.h5 f3.h5
   same f1.h5 f2.h5
   "$isoster" forced f/cutouts/gal-000002.fits --template f/t2.fits -o f/g2.fits >/dev/null
