@@ -14,7 +14,15 @@ namespace isoster {
 // Fits the whole profile of the galaxy in `image` (NaN pixels are bad) with `cfg`.
 // Throws std::invalid_argument for an invalid configuration or a start outside the image;
 // a galaxy that cannot be fitted returns status != 0 with a message.
-FitResult fit_image(const ImageView& image, const FitConfig& cfg);
+// With `variance` (same shape; pixels whose variance is not positive and finite are bad): weighted
+// harmonic fits and exact errors (docs/algorithm.md, variance maps); bilinear or nearest
+// integrator only. Without it the unweighted path, unchanged.
+FitResult fit_image(const ImageView& image, const FitConfig& cfg,
+                    const ImageView* variance = nullptr);
+
+// Internal helpers shared by fit_image and fit_forced for variance maps.
+Image masked_by_variance(const ImageView& image, const ImageView& var);
+void check_variance(const ImageView& image, const FitConfig& cfg, const ImageView& var);
 
 // One fixed geometry for forced photometry: SMA (px), centre (0-based px), ellipticity, PA
 // (degrees from +x).
@@ -28,8 +36,9 @@ struct ForcedGeometry {
 // of the samples flagged) or 3 (no harmonic fit possible). SMA 0: the central pixel (IRAF) or the
 // bilinear value at the centre (photutils), as a fit's central row. Throws std::invalid_argument
 // for an invalid configuration or geometry.
+// With `variance`: the weighted mean intensity and its error 1 / sqrt(sum of weights).
 std::vector<Isophote> fit_forced(const ImageView& image, const std::vector<ForcedGeometry>& geoms,
-                                 const FitConfig& cfg);
+                                 const FitConfig& cfg, const ImageView* variance = nullptr);
 
 // IRAF-style object locator (spec 5.1): best integer centre within +-5 px of (x, y) and its figure
 // of merit. Returns false when no position beats `olthresh`.

@@ -70,6 +70,7 @@ io::TableMeta make_meta(const FitJob& job, const std::string& input, const io::I
   num("PLANE", info.plane, "0-based plane read");
   if (!info.band.empty()) str("BAND", info.band, "band of the plane read");
   str("MASK", job.mask, "mask image (non-zero = bad)");
+  str("VARIANCE", job.variance, job.weight ? "weight map (WLS)" : "variance map (WLS)");
   str("XYCONV", "0-based; pixel centre at integer", "X0/Y0 convention");
   str("PACONV", "deg CCW from +x in [0,180)", "PA convention");
   str("COMPAT", to_string(c.compat), "behaviour family");
@@ -121,7 +122,13 @@ Outcome fit_one(const FitJob& job, const std::string& input, const std::string& 
       const auto mask = io::read_mask(job.mask, img.nx(), img.ny());
       apply_mask(img, mask.data());
     }
-    const FitResult res = fit_image(img.view(), job.cfg);
+    Image var;
+    if (!job.variance.empty()) {
+      var = io::read_variance(job.variance, job.plane, img.nx(), img.ny(), job.weight);
+      check_variance(img.view(), job.cfg, var.view());
+    }
+    const ImageView vview = var.view();
+    const FitResult res = fit_image(img.view(), job.cfg, job.variance.empty() ? nullptr : &vview);
     if (res.status != 0) {
       o.line = input + ": " + res.message;
       return o;

@@ -41,6 +41,8 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
       ("hdu", po::value<int>(), "0-based HDU to read (0 = primary; default: first image HDU)")
       ("plane", po::value<int>(), "0-based plane of a 3-D cube (default 0)")
       ("mask", po::value<std::string>(), "mask image, non-zero = bad pixel (same shape)")
+      ("variance", po::value<std::string>(), "variance image: weighted fits (same shape)")
+      ("weight", po::value<std::string>(), "inverse-variance image: weighted fits (same shape)")
       ("config", po::value<std::string>(), "INI file with any of the fit parameters")
       ("quiet,q", flag(), "no per-image summary lines");
   // clang-format on
@@ -87,6 +89,14 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
   if (vm.count("hdu") && job.plane.hdu < 0) usage("--hdu must be >= 0");
   if (vm.count("plane") && job.plane.plane < 0) usage("--plane must be >= 0");
   take(vm, "mask", job.mask);
+  take(vm, "variance", job.variance);
+  if (vm.count("weight")) {
+    if (!job.variance.empty()) usage("give at most one of --variance and --weight");
+    job.variance = vm["weight"].as<std::string>();
+    job.weight = true;
+  }
+  if (!job.variance.empty() && job.images.size() > 1)
+    usage("--variance/--weight take one input image");
   take(vm, "quiet", job.quiet);
   if (!io::parse_format(vm["format"].as<std::string>(), job.format))
     usage("--format must be fits, ecsv or csv");

@@ -15,6 +15,8 @@ struct FitJob {
   std::string output;      // -o
   std::string output_dir;  // --output-dir
   std::string mask;
+  std::string variance;  // --variance or --weight (weight = true): weighted fits
+  bool weight = false;
   std::string config_file;
   int threads = 0;  // 0: all cores
   io::PlaneRequest plane;

@@ -68,6 +68,8 @@ int run_forced(int argc, const char* const* argv) {
       ("hdu", po::value<int>(), "0-based HDU to read")
       ("plane", po::value<int>(), "0-based plane of a 3-D cube")
       ("mask", po::value<std::string>(), "mask image, non-zero = bad pixel")
+      ("variance", po::value<std::string>(), "variance image: weighted means (same shape)")
+      ("weight", po::value<std::string>(), "inverse-variance image: weighted means")
       ("config", po::value<std::string>(), "INI file with fit parameters");
   po::options_description hidden;
   hidden.add_options()("image", po::value<std::string>(), "input image");
@@ -156,7 +158,18 @@ int run_forced(int argc, const char* const* argv) {
         if (t.geometry.empty()) throw io::IoError(tpath + ": the template has no rows");
         geoms = t.geometry;
       }
-      const std::vector<Isophote> rows = fit_forced(img.view(), geoms, cfg);
+      if (vm.count("variance") && vm.count("weight"))
+        throw Usage{"give at most one of --variance and --weight"};
+      Image var;
+      const bool weighted = vm.count("variance") || vm.count("weight");
+      if (weighted) {
+        const bool w = vm.count("weight") > 0;
+        var = io::read_variance(vm[w ? "weight" : "variance"].as<std::string>(), req, img.nx(),
+                                img.ny(), w);
+      }
+      const ImageView vview = var.view();
+      const std::vector<Isophote> rows =
+          fit_forced(img.view(), geoms, cfg, weighted ? &vview : nullptr);
       io::TableMeta m;
       m.bunit = info.bunit;
       auto str = [&](const char* k, const std::string& v, const char* c) {

@@ -84,6 +84,7 @@ class Driver {
       : img_(img), cfg_(cfg), iraf_(cfg.compat == Compat::Iraf), fitter_(img, cfg) {}
 
   void run(FitResult& out, Geometry start);
+  void set_variance(const ImageView* var) { fitter_.set_variance(var); }
 
  private:
   double grow(double a) const { return cfg_.linear_step ? a + cfg_.step : a * (1 + cfg_.step); }
@@ -310,7 +311,46 @@ void Driver::central_row(FitResult& out) {
 
 }  // namespace
 
-FitResult fit_image(const ImageView& image, const FitConfig& cfg) {
+namespace {
+
+FitResult fit_impl(const ImageView& image, const FitConfig& cfg, const ImageView* variance);
+
+}  // namespace
+
+// A variance map: its bad pixels (not positive and finite) become bad pixels of the image, so that
+// every valid sample has valid variances under it (spec 7.6).
+Image masked_by_variance(const ImageView& image, const ImageView& var) {
+  Image copy(image.nx, image.ny);
+  const std::size_t n = static_cast<std::size_t>(image.nx) * image.ny;
+  for (std::size_t k = 0; k < n; ++k) {
+    const float v = var.data[k];
+    copy.data()[k] = (v > 0 && std::isfinite(v)) ? image.data[k] : NAN;
+  }
+  return copy;
+}
+
+void check_variance(const ImageView& image, const FitConfig& cfg, const ImageView& var) {
+  if (var.nx != image.nx || var.ny != image.ny)
+    throw std::invalid_argument("the variance map (" + std::to_string(var.nx) + "x" +
+                                std::to_string(var.ny) + ") has another shape than the image (" +
+                                std::to_string(image.nx) + "x" + std::to_string(image.ny) + ")");
+  if (cfg.integrator == Integrator::Mean || cfg.integrator == Integrator::Median)
+    throw std::invalid_argument(
+        "a variance map needs the bilinear or nearest integrator (weighted sector means are not "
+        "defined)");
+}
+
+FitResult fit_image(const ImageView& image, const FitConfig& cfg, const ImageView* variance) {
+  if (variance == nullptr) return fit_impl(image, cfg, nullptr);
+  validate(cfg);
+  check_variance(image, cfg, *variance);
+  const Image masked = masked_by_variance(image, *variance);
+  return fit_impl(masked.view(), cfg, variance);
+}
+
+namespace {
+
+FitResult fit_impl(const ImageView& image, const FitConfig& cfg, const ImageView* variance) {
   validate(cfg);
   if (image.empty()) throw std::invalid_argument("empty image");
   // Every sample reads a 2x2 cell and IRAF's bound needs x < nx - 2: smaller images hold no sample.
@@ -361,8 +401,11 @@ FitResult fit_image(const ImageView& image, const FitConfig& cfg) {
   const double theta = cfg.pa0_deg() * kern::kPi / 180.0;
   out.rows.reserve(128);
   Driver d(image, cfg);
+  d.set_variance(variance);
   d.run(out, Geometry{x0, y0, cfg.eps0 == 0 ? 0.05 : cfg.eps0, theta});
   return out;
 }
+
+}  // namespace
 
 }  // namespace isoster

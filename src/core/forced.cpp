@@ -40,13 +40,21 @@ Isophote central(const ImageView& img, const ForcedGeometry& g, bool iraf) {
 
 }  // namespace
 
-std::vector<Isophote> fit_forced(const ImageView& image, const std::vector<ForcedGeometry>& geoms,
-                                 const FitConfig& cfg) {
+std::vector<Isophote> fit_forced(const ImageView& image_in,
+                                 const std::vector<ForcedGeometry>& geoms, const FitConfig& cfg,
+                                 const ImageView* variance) {
   validate(cfg);
+  Image masked;
+  if (variance != nullptr) {
+    check_variance(image_in, cfg, *variance);
+    masked = masked_by_variance(image_in, *variance);
+  }
+  const ImageView image = variance != nullptr ? masked.view() : image_in;
   if (image.empty() || image.nx < 3 || image.ny < 3)
     throw std::invalid_argument("image too small: at least 3x3 pixels are needed");
   const bool iraf = cfg.compat == Compat::Iraf;
   detail::IsophoteFitter fitter(image, cfg);
+  fitter.set_variance(variance);
   std::unique_ptr<detail::FluxIntegrator> flux;
   if (cfg.fluxes) flux = std::make_unique<detail::FluxIntegrator>(image);
   std::vector<Isophote> rows;

@@ -32,10 +32,58 @@ void multiple_angle(double c, double s, int n, double& cn, double& sn) {
   sn = ss;
 }
 
+namespace {
+
+// Weighted least squares (spec 7.6): weights 1/variance, normal equations (A^T W A) c = A^T W y,
+// coefficient errors from (A^T W A)^-1 without residual scaling. s and sd0 stay the residuals'
+// plain rms (the convergence test compares the largest amplitude with them, as without weights).
+FirstSecond fit_first_second_weighted(const Ring& r, bool iraf) {
+  FirstSecond f;
+  const int dim = iraf ? 4 : 5, off = iraf ? 0 : 1;
+  double M[25] = {}, rhs[5] = {}, diag_scale = 1;
+  for (int k = 0; k < r.npoint; ++k) {
+    if (!std::isfinite(r.val[k])) continue;
+    const double w = 1.0 / r.var[k], y = r.val[k] - r.mean;
+    const double b[5] = {1.0, r.s1[k], r.c1[k], r.s2[k], r.c2[k]};
+    for (int a = 0; a < dim; ++a) {
+      rhs[a] += w * b[a + 1 - off] * y;
+      for (int c = 0; c <= a; ++c) M[a * dim + c] += w * b[a + 1 - off] * b[c + 1 - off];
+    }
+  }
+  for (int a = 0; a < dim; ++a)
+    for (int c = a + 1; c < dim; ++c) M[a * dim + c] = M[c * dim + a];
+  double c[5], inv[5], det;
+  if (!kern::spd_solve(M, rhs, dim, c, inv, &det)) return f;
+  // Collinearity test independent of the weights' scale (the unweighted fit tests |det| < 1e-10).
+  for (int a = 0; a < dim; ++a) diag_scale *= M[a * dim + a];
+  if (iraf && !(det > 1e-10 * diag_scale)) return f;
+  double see = 0;
+  for (int k = 0; k < r.npoint; ++k) {
+    if (!std::isfinite(r.val[k])) continue;
+    const double b[5] = {1.0, r.s1[k], r.c1[k], r.s2[k], r.c2[k]};
+    double e = r.val[k] - r.mean;
+    for (int a = 0; a < dim; ++a) e -= c[a] * b[a + 1 - off];
+    see += e * e;
+  }
+  const int cnt = r.ndata;
+  f.s = cnt > 5 ? std::sqrt(see / (cnt - 5)) : 0.0;
+  f.sd0 = std::sqrt(see / cnt);
+  f.c0 = iraf ? 0.0 : c[0];
+  for (int i = 0; i < 4; ++i) {
+    f.coef[i] = c[off + i];
+    f.err[i] = std::sqrt(inv[off + i]);
+  }
+  f.ok = true;
+  return f;
+}
+
+}  // namespace
+
 FirstSecond fit_first_second(const Ring& r, bool iraf) {
   FirstSecond f;
   const int n = r.npoint;
   if (n < 5 || r.ndata < 1) return f;
+  if (r.var != nullptr) return fit_first_second_weighted(r, iraf);
   const double* v = r.val;
   const double mean = r.mean;
   // Sums over the valid samples of y = I - mean: b y for b = (sin, cos, sin 2, cos 2) and y^2.

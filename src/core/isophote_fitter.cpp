@@ -14,8 +14,10 @@ struct IsophoteFitter::Pass {
   Geometry geom{};
   int npoint = 0, ndata = 0;
   double mean = NAN, rms = NAN, sarea = 0;
-  FirstSecond fs;  // fs.ok: a first/second-harmonic fit exists for this pass
+  double sumvar = -1;  // sum of the valid samples' variances; < 0: no variance map
+  FirstSecond fs;      // fs.ok: a first/second-harmonic fit exists for this pass
   double g = NAN, sg = NAN, rho = NAN;
+  double sg_var = NAN;  // with a variance map: the gradient error from the variances (reported)
   double x0e = NAN, y0e = NAN, ee = NAN, pae = NAN;
   double abig = NAN;
   int k = -1;
@@ -27,6 +29,7 @@ struct IsophoteFitter::Pass {
     mean = r.mean;
     rms = r.sd;
     sarea = r.sarea;
+    sumvar = r.var != nullptr ? r.sumvar : -1;
   }
 };
 
@@ -55,6 +58,8 @@ void geometry_errors(P& p, double a) {
 }
 
 }  // namespace
+
+void IsophoteFitter::set_variance(const ImageView* var) { sampler_.set_variance(var); }
 
 IsophoteFitter::IsophoteFitter(const ImageView& img, const FitConfig& cfg)
     : img_(img),
@@ -102,6 +107,14 @@ void IsophoteFitter::gradient_iraf(Pass& p, const IsoRequest& req, GradState& gs
   } else {
     p.g = g;
     p.sg = std::sqrt(p.rms * p.rms / p.ndata + sd * sd / n) / (f * a);
+    // With a variance map, the error reported is the exact one from the variances of the two
+    // means (spec 7.6); the decisions (gradient ring mode, maxgerr) keep the scatter-based one, so
+    // that weights change estimates and errors, not the course of the fit.
+    if (p.sumvar >= 0) {
+      const double grad_var = (f == 0.1 ? r1 : sampler_.last(2)).sumvar;
+      p.sg_var =
+          std::sqrt(p.sumvar / (double(p.ndata) * p.ndata) + grad_var / (double(n) * n)) / (f * a);
+    }
     p.rho = p.sg / std::fabs(g);
   }
   gs.g_prev = p.g;
@@ -222,12 +235,19 @@ void IsophoteFitter::gradient_photutils(Pass& p, const IsoRequest& req, bool& st
   const double a = req.a, step = 0.1;
   const Ring r1 = sampler_.sample(1, (1 + step) * a, p.geom, req.mode);
   double g = (r1.mean - p.mean) / (a * step);
-  double sg = std::sqrt(p.rms * p.rms / p.ndata + r1.sd * r1.sd / r1.ndata) / (a * step);
+  auto err = [&](const Ring& r, double da) {
+    if (p.sumvar >= 0)  // reported only (see gradient_iraf)
+      p.sg_var = std::sqrt(p.sumvar / (double(p.ndata) * p.ndata) +
+                           r.sumvar / (double(r.ndata) * r.ndata)) /
+                 da;
+    return std::sqrt(p.rms * p.rms / p.ndata + r.sd * r.sd / r.ndata) / da;
+  };
+  double sg = err(r1, a * step);
   const double ref = (stored && p.g != 0) ? p.g : g + sg;
   if (g >= ref / 3) {
     const Ring r2 = sampler_.sample(2, (1 + 2 * step) * a, p.geom, req.mode);
     g = (r2.mean - p.mean) / (a * 2 * step);
-    sg = std::sqrt(p.rms * p.rms / p.ndata + r2.sd * r2.sd / r2.ndata) / (a * 2 * step);
+    sg = err(r2, a * 2 * step);
   }
   if (g >= ref / 3) {
     g = 0.8 * ref;
@@ -361,6 +381,17 @@ Isophote IsophoteFitter::measure_forced(double a, const Geometry& g, RingMode mo
     code = 1;
   Isophote row;
   fill_row(cur, a, code, 0, row);
+  if (ring.var != nullptr) {
+    // Forced photometry with a variance map: the weighted mean and its error (spec 7.6).
+    double sw = 0, swv = 0;
+    for (int k = 0; k < ring.npoint; ++k)
+      if (std::isfinite(ring.val[k])) {
+        sw += 1.0 / ring.var[k];
+        swv += ring.val[k] / ring.var[k];
+      }
+    row.intens = sw > 0 ? swv / sw : NAN;
+    row.int_err = sw > 0 ? 1.0 / std::sqrt(sw) : NAN;
+  }
   return row;
 }
 
@@ -368,7 +399,8 @@ void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isop
   row.sma = a;
   row.intens = p.mean;
   row.rms = p.rms;
-  row.int_err = p.rms / std::sqrt(static_cast<double>(p.ndata));
+  row.int_err = p.sumvar >= 0 ? std::sqrt(p.sumvar) / p.ndata  // spec 7.6
+                              : p.rms / std::sqrt(static_cast<double>(p.ndata));
   row.pix_var = p.rms * std::sqrt(p.sarea);
   row.ellip = p.geom.eps;
   row.pa = kern::reduce_pi(p.geom.theta) * 180.0 / kPi;
@@ -382,6 +414,10 @@ void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isop
   row.grad = p.g;
   row.grad_err = p.sg;
   row.grad_r_err = p.rho;
+  if (std::isfinite(p.sg_var)) {
+    row.grad_err = p.sg_var;
+    row.grad_r_err = p.sg_var / std::fabs(p.g);
+  }
   row.ndata = p.ndata;
   row.nflag = p.npoint - p.ndata;
   row.niter = niter;

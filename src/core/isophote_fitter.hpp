@@ -45,6 +45,8 @@ class IsophoteFitter {
   // samples flagged) or 3 (no harmonic fit possible: INTENS may still be defined).
   Isophote measure_forced(double a, const Geometry& g, RingMode mode);
   long samples() const { return sampler_.samples_taken(); }
+  // Weighted fits with this variance map (RingSampler::set_variance); null: none.
+  void set_variance(const ImageView* var);
 
  private:
   struct Pass;

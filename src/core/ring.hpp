@@ -89,6 +89,10 @@ struct Ring {
   const double* s2 = nullptr;
   const Walk* walk = nullptr;  // the cached walk, for bilinear/nearest rings
   double* val = nullptr;       // sample values, NaN when flagged
+  // With a variance map: each sample's variance (valid where val is) and their sum over the
+  // valid samples; null and 0 otherwise.
+  const double* var = nullptr;
+  double sumvar = 0;
 };
 
 struct SamplerSettings {
@@ -112,6 +116,9 @@ class RingSampler {
   // The last ring sampled into `slot`.
   const Ring& last(int slot) const { return last_ring_[slot]; }
   long samples_taken() const { return samples_; }
+  // A variance map of the image's shape whose bad pixels are already NaN in the image (walk-based
+  // rings only); null: none. It must outlive its use.
+  void set_variance(const ImageView* var) { var_img_ = var; }
 
  private:
   void sample_sectors(int slot, double a, const Geometry& g, bool median, Ring& r);
@@ -127,7 +134,8 @@ class RingSampler {
   Walk pert_[3];  // walks perturbed from base_ for a slightly different ellipticity
   Walk* active_[3] = {nullptr, nullptr, nullptr};
   Ring last_ring_[3];
-  Buffer val_[3], c1_[3], s1_[3], c2_[3], s2_[3];
+  Buffer val_[3], c1_[3], s1_[3], c2_[3], s2_[3], var_[3];
+  const ImageView* var_img_ = nullptr;
   std::vector<float> scratch_;
   int capacity_ = 0;
   long samples_ = 0;

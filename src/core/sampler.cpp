@@ -22,7 +22,7 @@ void RingSampler::reserve(double a) {
   if (need <= capacity_) return;
   need = std::max(need, 2 * capacity_);  // geometric growth: a few allocations per fit
   for (int s = 0; s < 3; ++s) {
-    for (auto* v : {&val_[s], &c1_[s], &s1_[s], &c2_[s], &s2_[s]}) v->grow(need);
+    for (auto* v : {&val_[s], &c1_[s], &s1_[s], &c2_[s], &s2_[s], &var_[s]}) v->grow(need);
   }
   capacity_ = need;
 }
@@ -268,6 +268,31 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
         out[k] = kern::bilinear_photutils(px, nx, ny, x0 + rc[k] * ct - rs[k] * st,
                                           y0 + rc[k] * st + rs[k] * ct);
     }
+    if (var_img_ != nullptr) {
+      // Variance of each sample: V interpolated bilinearly like the pixels (sum of w_j V_j), V
+      // at the pixel for nearest sampling. Not sum w_j^2 V_j, the variance of a weighted sum of
+      // independent pixels: that would weight samples between pixel centres up to 4x more
+      // although neighbouring samples share their pixels; with the interpolated variance a
+      // constant map gives equal weights (the unweighted fit) and errors that scale with sigma.
+      // The image's pixels are NaN wherever V is not positive and finite.
+      const float* vp = var_img_->data;
+      double* vo = var_[slot].data();
+      for (int k = 0; k < n; ++k) {
+        if (!std::isfinite(out[k])) continue;
+        const double x = x0 + rc[k] * ct - rs[k] * st, y = y0 + rc[k] * st + rs[k] * ct;
+        const int i = static_cast<int>(x), j = static_cast<int>(y);
+        const long c = static_cast<long>(j) * nx + i;
+        if (nearest) {
+          vo[k] = vp[c];
+        } else {
+          const double fx = x - i, fy = y - j;
+          const double w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy,
+                       w11 = fx * fy;
+          vo[k] = w00 * vp[c] + w01 * vp[c + 1] + w10 * vp[c + nx] + w11 * vp[c + nx + 1];
+        }
+      }
+      r.var = vo;
+    }
     r.npoint = n;
     r.c1 = w.c1.data();
     r.s1 = w.s1.data();
@@ -278,6 +303,12 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
   }
   samples_ += r.npoint;
   statistics(r, clip);
+  if (r.var != nullptr) {
+    double sv = 0;
+    for (int k = 0; k < r.npoint; ++k)
+      if (std::isfinite(r.val[k])) sv += r.var[k];
+    r.sumvar = sv;
+  }
   last_ring_[slot] = r;
   return r;
 }

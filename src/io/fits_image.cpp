@@ -144,6 +144,20 @@ std::vector<std::uint8_t> read_mask(const std::string& path, int nx, int ny) {
   return out;
 }
 
+Image read_variance(const std::string& path, const PlaneRequest& req, int nx, int ny, bool weight) {
+  Image v = read_image(path, req);
+  if (v.nx() != nx || v.ny() != ny)
+    throw IoError(path + ": " + (weight ? "weight" : "variance") + " map of " +
+                  std::to_string(v.nx()) + "x" + std::to_string(v.ny()) +
+                  " pixels, but the image is " + std::to_string(nx) + "x" + std::to_string(ny));
+  if (weight) {
+    float* p = v.data();
+    const std::size_t n = static_cast<std::size_t>(nx) * ny;
+    for (std::size_t k = 0; k < n; ++k) p[k] = p[k] > 0 ? 1.0f / p[k] : INFINITY;
+  }
+  return v;
+}
+
 void write_image(const std::string& path, const Image& img, const std::vector<HeaderCard>& cards) {
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   std::remove(tmp.c_str());

@@ -51,6 +51,11 @@ struct HeaderCard {
 void write_image(const std::string& path, const Image& img,
                  const std::vector<HeaderCard>& cards = {});
 
+// A variance map for an image of nx x ny pixels, from a variance image or, with `weight`, an
+// inverse-variance image (V = 1 / w; w <= 0 gives an infinite, hence bad, variance). Throws
+// IoError, also when its shape differs.
+Image read_variance(const std::string& path, const PlaneRequest& req, int nx, int ny, bool weight);
+
 // Sanity check of the CFITSIO library for multi-threaded use.
 bool cfitsio_reentrant();
 

@@ -80,9 +80,23 @@ std::string resolve(const std::string& folder, const std::string& p) {
   return folder + p;
 }
 
-enum Col { kId, kImage, kX, kY, kSma0, kEps, kPa, kMaxsma, kMask, kPlane, kTemplate, kNumCols };
-const char* const kNames[kNumCols] = {"id", "image",  "x",    "y",     "sma0",    "eps",
-                                      "pa", "maxsma", "mask", "plane", "template"};
+enum Col {
+  kId,
+  kImage,
+  kX,
+  kY,
+  kSma0,
+  kEps,
+  kPa,
+  kMaxsma,
+  kMask,
+  kPlane,
+  kTemplate,
+  kVariance,
+  kNumCols
+};
+const char* const kNames[kNumCols] = {"id", "image",  "x",    "y",     "sma0",     "eps",
+                                      "pa", "maxsma", "mask", "plane", "template", "variance"};
 
 }  // namespace
 
@@ -182,14 +196,10 @@ Catalog read_catalog(const std::string& path) {
         int c = -1;
         for (int j = 0; j < kNumCols; ++j)
           if (name == kNames[j]) c = j;
-        if (name == "variance")
-          throw CatalogError(at +
-                             "column 'variance': weighted fits with variance maps are not "
-                             "available in this version; remove the column");
         if (c < 0)
           throw CatalogError(at + "unknown column '" + f[k] +
                              "' (the first row must name columns among id, image, x, y, sma0, "
-                             "eps, pa, maxsma, mask, plane, template)");
+                             "eps, pa, maxsma, mask, plane, template, variance)");
         if (where[c] >= 0) throw CatalogError(at + "column '" + f[k] + "' appears twice");
         where[c] = static_cast<int>(k);
       }
@@ -229,6 +239,8 @@ Catalog read_catalog(const std::string& path) {
       if (r.plane < 0) r.problem = "plane must be >= 0";
     }
     if (where[kMask] >= 0 && !f[where[kMask]].empty()) r.mask = resolve(folder, f[where[kMask]]);
+    if (where[kVariance] >= 0 && !f[where[kVariance]].empty())
+      r.variance = resolve(folder, f[where[kVariance]]);
     if (where[kTemplate] >= 0 && !f[where[kTemplate]].empty())
       r.templ = resolve(folder, f[where[kTemplate]]);
     const auto [it, fresh] = seen.emplace(r.id, static_cast<long>(cat.rows.size()));

@@ -2,7 +2,8 @@
 // name, any type), one target per row. Required columns `id` and
 // `image` (a path relative to the catalog's folder; CFITSIO extended syntax allowed); optional
 // `x`, `y` (0-based start centre; default: the image centre), `sma0`, `eps`, `pa`, `maxsma`,
-// `mask`, `plane`, `template` (forced photometry on that table's geometry). A malformed catalog is
+// `mask`, `plane`, `template` (forced photometry on that table's geometry), `variance` (a
+// variance image: weighted fits). A malformed catalog is
 // refused as a whole before any work: no header, a missing required column, an unknown column, a
 // non-numeric value in a numeric column, a row with the wrong number of fields. Values that parse
 // but are invalid (eps >= 1, a duplicate id...) are per-row problems, recorded for that galaxy at
@@ -27,10 +28,11 @@ struct CatalogRow {
   std::string image;  // as resolved against the catalog's folder
   double x = NAN, y = NAN, sma0 = NAN, eps = NAN, pa = NAN, maxsma = NAN;  // NaN: not given
   std::string mask;                                                        // resolved; may be empty
-  std::string templ;    // forced mode: a previous fit's table (resolved); may be empty
-  int plane = -1;       // -1: not given
-  std::string problem;  // a per-row problem found while reading (duplicate id); empty if none
-  bool shared = false;  // another row reads the same image plane: a tile (galaxy_box applies)
+  std::string variance;  // a variance image (resolved): weighted fits; may be empty
+  std::string templ;     // forced mode: a previous fit's table (resolved); may be empty
+  int plane = -1;        // -1: not given
+  std::string problem;   // a per-row problem found while reading (duplicate id); empty if none
+  bool shared = false;   // another row reads the same image plane: a tile (galaxy_box applies)
 };
 
 struct Catalog {

@@ -48,7 +48,7 @@ namespace {
 
 // The fit on loaded pixels: `img` is the region of a plane of nx x ny pixels at (ox, oy).
 void fit_loaded(GalaxyResult& g, const FitConfig& cfg_in, const Image& img, long ox, long oy,
-                long nx, long ny) {
+                long nx, long ny, const Image* var = nullptr) {
   FitConfig cfg = cfg_in;
   const double x = is_set(cfg.x0) ? cfg.x0 : (nx - 1) / 2.0;
   const double y = is_set(cfg.y0) ? cfg.y0 : (ny - 1) / 2.0;
@@ -67,7 +67,8 @@ void fit_loaded(GalaxyResult& g, const FitConfig& cfg_in, const Image& img, long
     cfg.x0 = x - ox;
     cfg.y0 = y - oy;
   }
-  FitResult r = fit_image(img.view(), cfg);
+  const ImageView vview = var != nullptr ? var->view() : ImageView{};
+  FitResult r = fit_image(img.view(), cfg, var != nullptr ? &vview : nullptr);
   g.x_start = r.x_start + ox;
   g.y_start = r.y_start + oy;
   if (r.status != 0) {
@@ -129,8 +130,13 @@ GalaxyResult fit_galaxy(const CatalogRow& row, std::int64_t index, const FitConf
       const auto mask = io::read_mask(row.mask, img.nx(), img.ny());
       apply_mask(img, mask.data());
     }
+    Image var;
+    if (!row.variance.empty()) {
+      var = io::read_variance(row.variance, req, img.nx(), img.ny(), false);
+      check_variance(img.view(), cfg, var.view());
+    }
     g.read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    fit_loaded(g, cfg, img, 0, 0, img.nx(), img.ny());
+    fit_loaded(g, cfg, img, 0, 0, img.nx(), img.ny(), row.variance.empty() ? nullptr : &var);
   });
 }
 
@@ -155,7 +161,11 @@ GalaxyResult fit_galaxy_forced(const CatalogRow& row, std::int64_t index, const 
     g.read_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     const long lo = std::min(n, part * part_rows), hi = std::min(n, lo + part_rows);
     const std::vector<ForcedGeometry> sub(t.geometry.begin() + lo, t.geometry.begin() + hi);
-    g.rows = fit_forced(img.view(), sub, cfg);
+    Image var;
+    if (!row.variance.empty())
+      var = io::read_variance(row.variance, req, img.nx(), img.ny(), false);
+    const ImageView vview = var.view();
+    g.rows = fit_forced(img.view(), sub, cfg, row.variance.empty() ? nullptr : &vview);
   });
   res.part = part;
   return res;
@@ -172,7 +182,7 @@ bool galaxy_box(const CatalogRow& row, const FitConfig& base, long& x0, long& y0
                 long& y1) {
   const double maxsma = std::isnan(row.maxsma) ? base.maxsma : row.maxsma;
   if (!(std::fabs(row.x) < 1e9 && std::fabs(row.y) < 1e9 && maxsma > 0 && maxsma < 1e9) ||
-      !row.mask.empty() || !row.problem.empty())
+      !row.mask.empty() || !row.variance.empty() || !row.problem.empty())
     return false;
   const long r = static_cast<long>(std::ceil(1.3 * maxsma)) + 8;
   const long cx = std::lround(row.x), cy = std::lround(row.y);

@@ -8,6 +8,7 @@
 #   malformed  malformed catalogs and changed configurations are refused before any work
 #   tile       many rows on one large image (tile mode): results independent of the rank count
 #   forced     forced photometry on templates, split into ranges over ranks and stitched back
+#   variance   weighted fits from the catalog's variance column
 #   reader     the file reads with h5py as docs/output-format.md describes
 set -euo pipefail
 case_name=$1
@@ -226,6 +227,34 @@ for c in t.columns.names:
     a, b = iso[c][o:o + n], np.asarray(t[c])
     assert np.array_equal(a, b, equal_nan=a.dtype.kind == 'f'), c
 assert (iso['NITER'][:] == 0).all()
+PY
+  ;;
+variance)
+  # Weighted fits from a catalog column: equal to isoster fit --variance; a map of another shape
+  # is that galaxy's input error.
+  "$isoster" mock --count 2 --size 96 --seed 12 --out-dir v >/dev/null
+  "$py" -c "
+import numpy as np
+from astropy.io import fits
+fits.writeto('v/var.fits', np.full((96, 96), 2.5, np.float32))
+fits.writeto('v/small.fits', np.full((9, 9), 2.5, np.float32))"
+  printf 'id,image,variance\ng0,cutouts/gal-000000.fits,var.fits\ng1,cutouts/gal-000001.fits,small.fits\n' \
+    > v/cat.csv
+  run 2 --catalog v/cat.csv --output v.h5 --threads 1 --quiet
+  "$isoster" fit v/cutouts/gal-000000.fits --variance v/var.fits -o v/g0.fits -q
+  "$py" - <<'PY'
+import h5py, numpy as np
+from astropy.io import fits
+f = h5py.File('v.h5', 'r')
+g, iso = f['galaxies'], f['isophotes']
+assert list(g['STATUS'][:]) == [0, 1], list(g['STATUS'][:])
+assert b'variance map of 9x9' in g['MESSAGE'][1], g['MESSAGE'][1]
+t = fits.getdata('v/g0.fits', 'ISOPHOTES')
+o, n = g['OFFSET'][0], g['COUNT'][0]
+assert n == len(t)
+for c in t.columns.names:
+    a, b = iso[c][o:o + n], np.asarray(t[c])
+    assert np.array_equal(a, b, equal_nan=a.dtype.kind == 'f'), c
 PY
   ;;
 reader)

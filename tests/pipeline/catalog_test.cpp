@@ -63,7 +63,6 @@ TEST(Catalog, MalformedCatalogsAreRefusedWithOneLine) {
   expect_refused("id,image\na,b.fits,extra\n", "expected 2 fields, found 3");
   expect_refused("id,image\n", "no rows");
   expect_refused("id,image\n,b.fits\n", "empty id");
-  expect_refused("id,image,variance\na,b.fits,v.fits\n", "variance maps are not available");
 }
 
 TEST(Catalog, DuplicateIdsAndNegativePlanesArePerRowProblems) {
