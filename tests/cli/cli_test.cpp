@@ -172,7 +172,9 @@ class CliTest : public ::testing::Test {
     ASSERT_EQ(lines.size(), 1u) << "stderr must be exactly one line";
     EXPECT_EQ(r.err.back(), '\n');
     const std::string& l = lines[0];
-    EXPECT_TRUE(l.rfind("isoster fit: ", 0) == 0 || l.rfind("isoster: ", 0) == 0) << l;
+    EXPECT_TRUE(l.rfind("isoster fit: ", 0) == 0 || l.rfind("isoster forced: ", 0) == 0 ||
+                l.rfind("isoster: ", 0) == 0)
+        << l;
     for (const auto& k : keywords) EXPECT_TRUE(contains(l, k)) << "no '" << k << "' in: " << l;
   }
 
@@ -254,6 +256,49 @@ TEST_F(CliTest, MaskOfAnotherShapeExits1) {
   ist::write_fits_image(path("mask.fits"), std::vector<float>(100 * 100, 0.0f), 100, 100);
   expect_failure({"fit", in, "--mask", path("mask.fits"), "-o", path("out.fits")}, 1,
                  {"mask", "100x100", "128x128"});
+}
+
+TEST_F(CliTest, VarianceOfAnotherShapeExits1) {
+  const std::string in = write_galaxy("gal.fits");
+  ist::write_fits_image(path("var.fits"), std::vector<float>(100 * 100, 1.0f), 100, 100);
+  expect_failure({"fit", in, "--variance", path("var.fits"), "-o", path("out.fits")}, 1,
+                 {"variance", "100x100", "128x128"});
+}
+
+TEST_F(CliTest, NegativeVarianceLeavesNoValidPixelExits1) {
+  const std::string in = write_galaxy("gal.fits");
+  ist::write_fits_image(path("var.fits"), std::vector<float>(128 * 128, -1.0f), 128, 128);
+  expect_failure({"fit", in, "--variance", path("var.fits"), "-o", path("out.fits")}, 1,
+                 {"no valid pixel"});
+}
+
+TEST_F(CliTest, ForcedBadInputs) {
+  const std::string in = write_galaxy("gal.fits");
+  expect_failure({"forced", in, "--template", path("none.fits"), "-o", path("out.fits")}, 1,
+                 {"none.fits", "template"});
+  // A template fitted on an image of another size.
+  ist::SersicSpec big = small_galaxy();
+  big.nx = big.ny = 160;
+  big.x0 = big.y0 = 80;
+  const std::string other = write_galaxy("big.fits", big);
+  const std::string t = path("t.fits");
+  ASSERT_EQ(run({"fit", other, "-o", t, "-q"}).status, 0);
+  expect_failure({"forced", in, "--template", t, "-o", path("out.fits")}, 1,
+                 {"160x160", "128x128"});
+  expect_failure(
+      {"forced", in, "--geometry", "64,64,0.2,30", "--sma-list", "", "-o", path("out.fits")}, 2,
+      {"SMA"});
+  ist::write_fits_image(path("var.fits"), std::vector<float>(100 * 100, 1.0f), 100, 100);
+  expect_failure({"forced", in, "--geometry", "64,64,0.2,30", "--sma-list", "5,10", "--variance",
+                  path("var.fits"), "-o", path("out.fits")},
+                 1, {"variance", "100x100"});
+  // And a good run: one row per SMA, NITER 0.
+  const RunResult ok = run(
+      {"forced", in, "--geometry", "64,64,0.2,30", "--sma-range", "2,20,2", "-o", path("f.fits")});
+  ASSERT_EQ(ok.status, 0) << ok.err;
+  const auto niter = ist::read_table_column(path("f.fits"), 1, "NITER");
+  ASSERT_EQ(niter.size(), 10u);
+  for (double v : niter) EXPECT_EQ(v, 0);
 }
 
 TEST_F(CliTest, TruncatedFitsExits1) {
