@@ -3,6 +3,7 @@
 // images.
 #pragma once
 
+#include <cmath>
 #include <vector>
 
 #include "isoster/config.hpp"
@@ -39,6 +40,15 @@ struct ForcedGeometry {
 // With `variance`: the weighted mean intensity and its error 1 / sqrt(sum of weights).
 std::vector<Isophote> fit_forced(const ImageView& image, const std::vector<ForcedGeometry>& geoms,
                                  const FitConfig& cfg, const ImageView* variance = nullptr);
+
+// Curve-of-growth summary of a profile: TFLUX_E is the flux inside each fitted ellipse. The total
+// is TFLUX_E of the outermost row with a finite value; the half-light SMA is where TFLUX_E crosses
+// half of it, linearly interpolated between rows (NaN when undefined: no fluxes, or a total <= 0).
+struct GrowthSummary {
+  double total_flux = NAN;
+  double half_light_sma = NAN;
+};
+GrowthSummary growth_summary(const std::vector<Isophote>& rows);
 
 // IRAF-style object locator (spec 5.1): best integer centre within +-5 px of (x, y) and its figure
 // of merit. Returns false when no position beats `olthresh`.

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <memory>
 #include <sstream>
@@ -89,6 +90,31 @@ std::vector<Isophote> fit_forced(const ImageView& image_in,
     rows.push_back(row);
   }
   return rows;
+}
+
+GrowthSummary growth_summary(const std::vector<Isophote>& rows) {
+  GrowthSummary g;
+  // Rows in ascending SMA, those with a finite enclosed flux.
+  std::vector<const Isophote*> r;
+  for (const auto& row : rows)
+    if (row.sma > 0 && std::isfinite(row.tflux_e)) r.push_back(&row);
+  std::sort(r.begin(), r.end(),
+            [](const Isophote* a, const Isophote* b) { return a->sma < b->sma; });
+  if (r.empty()) return g;
+  g.total_flux = r.back()->tflux_e;
+  if (!(g.total_flux > 0)) return g;
+  const double half = 0.5 * g.total_flux;
+  if (r.front()->tflux_e >= half) {
+    g.half_light_sma = r.front()->sma * half / r.front()->tflux_e;  // inside the first row
+    return g;
+  }
+  for (std::size_t k = 1; k < r.size(); ++k)
+    if (r[k]->tflux_e >= half) {
+      const double f0 = r[k - 1]->tflux_e, f1 = r[k]->tflux_e;
+      g.half_light_sma = r[k - 1]->sma + (half - f0) / (f1 - f0) * (r[k]->sma - r[k - 1]->sma);
+      break;
+    }
+  return g;
 }
 
 }  // namespace isoster

@@ -6,6 +6,7 @@
 
 #include "io/fits_image.hpp"
 #include "isoster/fit.hpp"
+#include "isoster/sersic.hpp"
 
 using namespace isoster;
 
@@ -80,4 +81,27 @@ TEST(Forced, InvalidGeometriesAreRefused) {
   ASSERT_EQ(r.size(), 1u);
   EXPECT_EQ(r[0].ndata, 0);
   EXPECT_NE(r[0].stop, 0);
+}
+
+// The curve-of-growth summary on a noise-free exponential disc: the half-light SMA is Re.
+TEST(Growth, HalfLightSmaOfASersicDiscIsRe) {
+  SersicSpec s;
+  s.nx = s.ny = 301;
+  s.x0 = s.y0 = 150;
+  s.n = 1;
+  s.re = 12;
+  s.eps = 0.3;
+  s.pa_deg = 20;
+  s.oversample = 3;
+  const Image img = make_sersic(s);
+  FitConfig cfg;
+  cfg.x0 = 150;
+  cfg.y0 = 150;
+  const FitResult r = fit_image(img.view(), cfg);
+  ASSERT_EQ(r.status, 0);
+  const GrowthSummary g = growth_summary(r.rows);
+  // The profile reaches ~12 Re: the flux beyond is < 1e-4 of the total for n = 1.
+  EXPECT_NEAR(g.half_light_sma, s.re, 0.02 * s.re);
+  EXPECT_GT(g.total_flux, 0);
+  EXPECT_TRUE(std::isnan(growth_summary({}).total_flux));
 }
