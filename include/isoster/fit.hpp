@@ -41,6 +41,13 @@ struct ForcedGeometry {
 std::vector<Isophote> fit_forced(const ImageView& image, const std::vector<ForcedGeometry>& geoms,
                                  const FitConfig& cfg, const ImageView* variance = nullptr);
 
+// The 2-D model of a profile on an nx x ny grid: each pixel lies between two fitted ellipses
+// (found by its elliptical radius in each one's own geometry) and gets the intensity interpolated
+// linearly between them; inside the innermost one it goes towards the central row's intensity;
+// beyond the outermost it is 0. With `harmonics`, the A3..B4 deviations (times sma |grad|, the
+// intensity amplitudes measured) are added at the pixel's polar angle.
+Image build_model(const std::vector<Isophote>& rows, int nx, int ny, bool harmonics);
+
 // Curve-of-growth summary of a profile: TFLUX_E is the flux inside each fitted ellipse. The total
 // is TFLUX_E of the outermost row with a finite value; the half-light SMA is where TFLUX_E crosses
 // half of it, linearly interpolated between rows (NaN when undefined: no fluxes, or a total <= 0).

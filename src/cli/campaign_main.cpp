@@ -28,7 +28,7 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
   run.add_options()
       ("help,h", "show this help")
       ("version", "show the version")
-      ("catalog", po::value<std::string>(), "CSV catalog: id,image[,x,y,sma0,eps,pa,maxsma,mask,plane]")
+      ("catalog", po::value<std::string>(), "CSV or FITS catalog: id,image[,x,y,sma0,eps,pa,maxsma,mask,plane,template,variance]")
       ("output", po::value<std::string>(), "results file (HDF5)")
       ("config", po::value<std::string>(), "INI file with fit parameters (isoster fit's keys)")
       ("threads", po::value<int>()->default_value(0),
