@@ -73,6 +73,25 @@ void BM_Forced50(benchmark::State& state, bool fluxes) {
 BENCHMARK_CAPTURE(BM_Forced50, with_fluxes, true)->Unit(benchmark::kMicrosecond);
 BENCHMARK_CAPTURE(BM_Forced50, no_fluxes, false)->Unit(benchmark::kMicrosecond);
 
+// Model image 512 x 512 from the 69 isophotes of synth_highsnr's fit.
+void BM_Model(benchmark::State& state, bool harmonics) {
+  const isoster::Image img =
+      isoster::io::read_image(std::string(ISOSTER_DATA_DIR) + "/tests/data/synth_highsnr.fits",
+                              isoster::io::PlaneRequest{});
+  isoster::FitConfig cfg;
+  cfg.x0 = 256;
+  cfg.y0 = 256;
+  cfg.pa0 = 90;
+  const auto fit = isoster::fit_image(img.view(), cfg);
+  for (auto _ : state) {
+    const isoster::Image m = isoster::build_model(fit.rows, img.nx(), img.ny(), harmonics);
+    benchmark::DoNotOptimize(m.data());
+  }
+  state.counters["rows"] = static_cast<double>(fit.rows.size());
+}
+BENCHMARK_CAPTURE(BM_Model, plain, false)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Model, harmonics, true)->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

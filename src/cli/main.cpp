@@ -11,6 +11,7 @@
 #include "cli/fit_command.hpp"
 #include "cli/forced_command.hpp"
 #include "cli/mock_command.hpp"
+#include "cli/model_command.hpp"
 #include "isoster/version.hpp"
 
 namespace {
@@ -20,6 +21,7 @@ void usage(std::ostream& os) {
         "commands:\n"
         "  fit       fit elliptical isophotes to images (isoster fit --help)\n"
         "  forced    forced photometry on a template's geometry or a fixed one (--help)\n"
+        "  model     the 2-D model of a fitted profile, and the residual (--help)\n"
         "  campaign  fit a catalog of galaxies on MPI ranks into one HDF5 file (--help)\n"
         "  mock      write synthetic galaxies and their catalog (--help)\n\n"
         "  isoster --version | --help\n";
@@ -68,6 +70,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "fit")) return isoster::cli::run_fit(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "mock")) return isoster::cli::run_mock(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "forced")) return isoster::cli::run_forced(argc - 1, argv + 1);
+    if (!std::strcmp(cmd, "model")) return isoster::cli::run_model(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "campaign")) return exec_campaign(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "isoster: error: " << e.what() << '\n';

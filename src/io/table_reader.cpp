@@ -54,4 +54,59 @@ TemplateTable read_template(const std::string& path) {
   return t;
 }
 
+std::vector<Isophote> read_isophotes(const std::string& path, long& nx, long& ny) {
+  fitsfile* f = nullptr;
+  int status = 0;
+  const std::string name = path.find('[') == std::string::npos ? path + "[ISOPHOTES]" : path;
+  fits_open_table(&f, name.c_str(), READONLY, &status);
+  if (status) {
+    if (f) {
+      int st = 0;
+      fits_close_file(f, &st);
+    }
+    throw IoError(path + ": cannot read the isophote table (no ISOPHOTES HDU)");
+  }
+  long nrow = 0;
+  fits_get_num_rows(f, &nrow, &status);
+  const char* names[11] = {"SMA",  "INTENS", "X0", "Y0", "ELLIP", "PA",
+                           "GRAD", "A3",     "B3", "A4", "B4"};
+  std::vector<double> col[11];
+  for (int c = 0; c < 11 && !status; ++c) {
+    int num = 0, st = 0;
+    col[c].assign(static_cast<std::size_t>(nrow), c >= 7 ? 0.0 : NAN);
+    fits_get_colnum(f, CASEINSEN, const_cast<char*>(names[c]), &num, &st);
+    if (st) {
+      if (c < 7) status = st;  // required
+      continue;
+    }
+    double nul = NAN;
+    int anynul = 0;
+    if (nrow > 0) fits_read_col(f, TDOUBLE, num, 1, 1, nrow, &nul, col[c].data(), &anynul, &status);
+  }
+  int st = 0;
+  nx = ny = 0;
+  fits_read_key(f, TLONG, "IMNAXIS1", &nx, nullptr, &st);
+  st = 0;
+  fits_read_key(f, TLONG, "IMNAXIS2", &ny, nullptr, &st);
+  st = 0;
+  fits_close_file(f, &st);
+  if (status) throw IoError(path + ": the table lacks SMA, INTENS, X0, Y0, ELLIP, PA or GRAD");
+  std::vector<Isophote> rows(static_cast<std::size_t>(nrow));
+  for (long r = 0; r < nrow; ++r) {
+    Isophote& o = rows[r];
+    o.sma = col[0][r];
+    o.intens = col[1][r];
+    o.x0 = col[2][r];
+    o.y0 = col[3][r];
+    o.ellip = col[4][r];
+    o.pa = col[5][r];
+    o.grad = col[6][r];
+    o.a3 = col[7][r];
+    o.b3 = col[8][r];
+    o.a4 = col[9][r];
+    o.b4 = col[10][r];
+  }
+  return rows;
+}
+
 }  // namespace isoster::io

@@ -17,4 +17,9 @@ struct TemplateTable {
 // (or any table with those columns). Throws IoError.
 TemplateTable read_template(const std::string& path);
 
+// The rows of an isophote table with the columns a model needs (SMA, INTENS, X0, Y0, ELLIP, PA,
+// GRAD, A3, B3, A4, B4; missing harmonic columns read as 0), and the fitted image's size (nx, ny:
+// 0 when the table does not say). Throws IoError.
+std::vector<Isophote> read_isophotes(const std::string& path, long& nx, long& ny);
+
 }  // namespace isoster::io

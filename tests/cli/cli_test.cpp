@@ -173,7 +173,7 @@ class CliTest : public ::testing::Test {
     EXPECT_EQ(r.err.back(), '\n');
     const std::string& l = lines[0];
     EXPECT_TRUE(l.rfind("isoster fit: ", 0) == 0 || l.rfind("isoster forced: ", 0) == 0 ||
-                l.rfind("isoster: ", 0) == 0)
+                l.rfind("isoster model: ", 0) == 0 || l.rfind("isoster: ", 0) == 0)
         << l;
     for (const auto& k : keywords) EXPECT_TRUE(contains(l, k)) << "no '" << k << "' in: " << l;
   }
@@ -299,6 +299,24 @@ TEST_F(CliTest, ForcedBadInputs) {
   const auto niter = ist::read_table_column(path("f.fits"), 1, "NITER");
   ASSERT_EQ(niter.size(), 10u);
   for (double v : niter) EXPECT_EQ(v, 0);
+}
+
+TEST_F(CliTest, ModelAndItsBadInputs) {
+  const std::string in = write_galaxy("gal.fits");
+  const std::string t = path("t.fits");
+  ASSERT_EQ(run({"fit", in, "-o", t, "-q"}).status, 0);
+  expect_failure({"model", path("none.fits"), "--like", in, "-o", path("m.fits")}, 1,
+                 {"none.fits"});
+  ist::SersicSpec big = small_galaxy();
+  big.nx = big.ny = 160;
+  big.x0 = big.y0 = 80;
+  const std::string other = write_galaxy("big.fits", big);
+  expect_failure({"model", t, "--like", other, "-o", path("m.fits")}, 1, {"128x128", "160x160"});
+  expect_failure({"model", t, "-o", path("m.fits")}, 2, {"--like"});
+  const RunResult ok =
+      run({"model", t, "--like", in, "-o", path("m.fits"), "--residual", path("r.fits")});
+  ASSERT_EQ(ok.status, 0) << ok.err;
+  EXPECT_TRUE(fs::exists(path("m.fits")) && fs::exists(path("r.fits")));
 }
 
 TEST_F(CliTest, TruncatedFitsExits1) {

@@ -15,7 +15,8 @@ using namespace isoster;
 namespace {
 
 // Median |image - model| / model over pixels between SMA 3 and 0.9 of the largest fitted SMA.
-double median_rel_residual(const Image& img, const Image& model, const std::vector<Isophote>& rows) {
+double median_rel_residual(const Image& img, const Image& model,
+                           const std::vector<Isophote>& rows) {
   const Isophote* last = &rows[0];
   for (const auto& r : rows)
     if (r.sma > last->sma) last = &r;
@@ -24,7 +25,8 @@ double median_rel_residual(const Image& img, const Image& model, const std::vect
   for (int j = 0; j < img.ny(); ++j)
     for (int i = 0; i < img.nx(); ++i) {
       const double dx = i - last->x0, dy = j - last->y0;
-      const double xp = dx * std::cos(th) + dy * std::sin(th), yp = -dx * std::sin(th) + dy * std::cos(th);
+      const double xp = dx * std::cos(th) + dy * std::sin(th),
+                   yp = -dx * std::sin(th) + dy * std::cos(th);
       const double R = std::sqrt(xp * xp + yp * yp / (q * q));
       if (R < 3 || R > 0.9 * last->sma) continue;
       rel.push_back(std::fabs(img.at(i, j) - model.at(i, j)) / std::fabs(model.at(i, j)));
@@ -49,8 +51,8 @@ double rms_residual(const Image& img, const Image& model, double cx, double cy, 
 }  // namespace
 
 TEST(Model, OwnFitOfSynthHighSnrReproducesTheImage) {
-  const Image img = io::read_image(std::string(ISOSTER_TEST_DATA) + "/synth_highsnr.fits",
-                                   io::PlaneRequest{});
+  const Image img =
+      io::read_image(std::string(ISOSTER_TEST_DATA) + "/synth_highsnr.fits", io::PlaneRequest{});
   FitConfig cfg;
   cfg.x0 = 256;
   cfg.y0 = 256;
