@@ -137,7 +137,46 @@ Outcome fit_one(const FitJob& job, const std::string& input, const std::string& 
       o.line = input + ": " + res.message;
       return o;
     }
-    io::write_table(output, res.rows, make_meta(job, input, info, res), job.format);
+    if (job.all_planes) {
+      // Multiband: the reference plane fitted, every other plane measured on its geometry
+      // (forced photometry): one ISOPHOTES HDU per band, named after the band, with the same
+      // SMA grid and geometry.
+      std::vector<ForcedGeometry> geom;
+      for (const auto& r : res.rows)
+        geom.push_back({r.sma, r.x0, r.y0, r.sma > 0 ? r.ellip : 0, r.sma > 0 ? r.pa : 0});
+      std::vector<std::vector<Isophote>> rows(static_cast<std::size_t>(info.nz));
+      std::vector<io::TableMeta> metas(static_cast<std::size_t>(info.nz));
+      std::vector<io::BandTable> bands;
+      std::set<std::string> names;
+      for (long p = 0; p < info.nz; ++p) {
+        io::PlaneRequest req = job.plane;
+        req.plane = static_cast<int>(p);
+        io::ImageInfo pi;
+        if (p == info.plane) {
+          rows[p] = res.rows;
+          pi = info;
+        } else {
+          Image band = io::read_image(input, req, &pi);
+          if (!job.mask.empty()) {
+            const auto mask = io::read_mask(job.mask, band.nx(), band.ny());
+            apply_mask(band, mask.data());
+          }
+          rows[p] = fit_forced(band.view(), geom, job.cfg);
+        }
+        metas[p] = make_meta(job, input, pi, res);
+        metas[p].items.push_back({"REFPLANE", std::to_string(info.plane),
+                                  "0-based plane whose fit gives the geometry", true});
+        metas[p].items.push_back({"FORCED", p == info.plane ? "0" : "1",
+                                  "1: measured on the reference plane's geometry", true});
+        std::string name = pi.band.empty() ? "PLANE" + std::to_string(p) : pi.band;
+        while (names.count(name)) name += "_" + std::to_string(p);
+        names.insert(name);
+        bands.push_back({name, &rows[p], &metas[p]});
+      }
+      io::write_tables(output, bands);
+    } else {
+      io::write_table(output, res.rows, make_meta(job, input, info, res), job.format);
+    }
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     std::map<int, int> codes;

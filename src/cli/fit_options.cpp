@@ -40,6 +40,9 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
       ("threads", po::value<int>()->default_value(0), "OpenMP threads over images (0: all cores)")
       ("hdu", po::value<int>(), "0-based HDU to read (0 = primary; default: first image HDU)")
       ("plane", po::value<int>(), "0-based plane of a 3-D cube (default 0)")
+      ("reference-plane", po::value<int>(), "multiband: the plane whose fit gives the geometry")
+      ("all-planes", flag(), "multiband: every plane of the cube, measured on the reference "
+       "plane's geometry; one HDU per band (FITS)")
       ("mask", po::value<std::string>(), "mask image, non-zero = bad pixel (same shape)")
       ("variance", po::value<std::string>(), "variance image: weighted fits (same shape)")
       ("weight", po::value<std::string>(), "inverse-variance image: weighted fits (same shape)")
@@ -88,6 +91,12 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
   take(vm, "plane", job.plane.plane);
   if (vm.count("hdu") && job.plane.hdu < 0) usage("--hdu must be >= 0");
   if (vm.count("plane") && job.plane.plane < 0) usage("--plane must be >= 0");
+  take(vm, "all-planes", job.all_planes);
+  if (vm.count("reference-plane")) {
+    if (vm.count("plane")) usage("give --plane or --reference-plane, not both");
+    job.plane.plane = vm["reference-plane"].as<int>();
+    if (job.plane.plane < 0) usage("--reference-plane must be >= 0");
+  }
   take(vm, "mask", job.mask);
   take(vm, "variance", job.variance);
   if (vm.count("weight")) {
@@ -100,6 +109,10 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
   take(vm, "quiet", job.quiet);
   if (!io::parse_format(vm["format"].as<std::string>(), job.format))
     usage("--format must be fits, ecsv or csv");
+  if (job.all_planes && job.format != io::TableFormat::Fits)
+    usage("--all-planes writes one FITS HDU per band: --format fits only");
+  if (job.all_planes && !job.variance.empty())
+    usage("--all-planes and --variance/--weight do not combine (one map per plane is needed)");
 
   FitConfig& c = job.cfg;
   if (!parse_compat(vm["compat"].as<std::string>(), c.compat))

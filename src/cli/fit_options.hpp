@@ -17,6 +17,7 @@ struct FitJob {
   std::string mask;
   std::string variance;  // --variance or --weight (weight = true): weighted fits
   bool weight = false;
+  bool all_planes = false;  // multiband: --all-planes (reference: plane.plane)
   std::string config_file;
   int threads = 0;  // 0: all cores
   io::PlaneRequest plane;

@@ -110,8 +110,9 @@ std::string fits_message(int status) {
   return text;
 }
 
-void write_fits(const std::string& tmp, const std::string& path, const std::vector<Isophote>& rows,
-                const TableMeta& meta) {
+// Appends one isophote table HDU named `extname` to an open file; status as CFITSIO's.
+void append_table(fitsfile* f, const std::vector<Isophote>& rows, const TableMeta& meta,
+                  const std::string& extname, int& status) {
   const auto& cols = table_columns();
   const int ncol = static_cast<int>(cols.size());
   std::vector<std::string> names, forms, units;
@@ -126,13 +127,8 @@ void write_fits(const std::string& tmp, const std::string& path, const std::vect
     tform.push_back(forms[i].data());
     tunit.push_back(units[i].data());
   }
-  fitsfile* f = nullptr;
-  int status = 0;
-  const std::string create = "!" + tmp;
-  fits_create_file(&f, create.c_str(), &status);
-  if (status) throw IoError(path + ": cannot create output file (" + fits_message(status) + ")");
-  char extname[] = "ISOPHOTES";
-  fits_create_tbl(f, BINARY_TBL, 0, ncol, ttype.data(), tform.data(), tunit.data(), extname,
+  std::string ext = extname;
+  fits_create_tbl(f, BINARY_TBL, 0, ncol, ttype.data(), tform.data(), tunit.data(), ext.data(),
                   &status);
   for (int i = 0; i < ncol && !status; ++i) {
     if (!cols[i].integer) continue;
@@ -167,6 +163,18 @@ void write_fits(const std::string& tmp, const std::string& path, const std::vect
     }
   }
   if (!status) fits_write_chksum(f, &status);
+}
+
+void write_fits(const std::string& tmp, const std::string& path, const std::vector<BandTable>& t) {
+  fitsfile* f = nullptr;
+  int status = 0;
+  const std::string create = "!" + tmp;
+  fits_create_file(&f, create.c_str(), &status);
+  if (status) throw IoError(path + ": cannot create output file (" + fits_message(status) + ")");
+  for (const auto& b : t) {
+    if (status) break;
+    append_table(f, *b.rows, *b.meta, b.extname, status);
+  }
   int cst = 0;
   fits_close_file(f, &cst);
   if (status || cst) {
@@ -230,9 +238,15 @@ void write_table(const std::string& path, const std::vector<Isophote>& rows, con
                  TableFormat fmt) {
   const std::string tmp = temp_name(path);
   if (fmt == TableFormat::Fits)
-    write_fits(tmp, path, rows, meta);
+    write_fits(tmp, path, {BandTable{"ISOPHOTES", &rows, &meta}});
   else
     write_text(tmp, path, rows, meta, fmt == TableFormat::Ecsv);
+  commit(tmp, path);
+}
+
+void write_tables(const std::string& path, const std::vector<BandTable>& tables) {
+  const std::string tmp = temp_name(path);
+  write_fits(tmp, path, tables);
   commit(tmp, path);
 }
 

@@ -33,6 +33,16 @@ struct ColumnDef {
 const std::vector<ColumnDef>& table_columns();
 double column_value(const Isophote& r, int col);  // integer columns returned exactly as double
 
+// One table of a multi-HDU FITS file: its HDU name and contents (pointers valid during the call).
+struct BandTable {
+  std::string extname;
+  const std::vector<Isophote>* rows;
+  const TableMeta* meta;
+};
+
+// Several isophote tables in one FITS file, one BINTABLE HDU each, in order (multiband fits).
+void write_tables(const std::string& path, const std::vector<BandTable>& tables);
+
 // Throws IoError (one line) when the file cannot be written; nothing is left behind then.
 void write_table(const std::string& path, const std::vector<Isophote>& rows, const TableMeta& meta,
                  TableFormat fmt);

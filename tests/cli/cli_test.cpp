@@ -319,6 +319,42 @@ TEST_F(CliTest, ModelAndItsBadInputs) {
   EXPECT_TRUE(fs::exists(path("m.fits")) && fs::exists(path("r.fits")));
 }
 
+// Multiband cubes: every band on the reference plane's geometry and SMA grid; the reference band
+// equals a plain fit of that plane.
+TEST_F(CliTest, MultibandSharesTheReferenceGeometry) {
+  auto same = [](const std::vector<double>& a, const std::vector<double>& b) {
+    if (a.size() != b.size()) return false;
+    for (std::size_t k = 0; k < a.size(); ++k)
+      if (!(a[k] == b[k] || (std::isnan(a[k]) && std::isnan(b[k])))) return false;
+    return true;
+  };
+  for (const std::string cube : {"ngc3610.fits", "eso243-49.fits"}) {
+    SCOPED_TRACE(cube);
+    const std::string in = std::string(ISOSTER_EXAMPLES) + "/" + cube;
+    const std::string mb = path("mb_" + cube), ref = path("ref_" + cube);
+    const RunResult r = run({"fit", in, "--reference-plane", "1", "--all-planes", "-o", mb, "-q"});
+    ASSERT_EQ(r.status, 0) << r.err;
+    ASSERT_EQ(run({"fit", in, "--plane", "1", "-o", ref, "-q"}).status, 0);
+    for (const char* col : {"SMA", "INTENS", "X0", "ELLIP", "PA", "NITER", "STOP"})
+      EXPECT_TRUE(same(ist::read_table_column(mb, 2, col), ist::read_table_column(ref, 1, col)))
+          << col;
+    const auto sma = ist::read_table_column(ref, 1, "SMA");
+    for (int hdu : {1, 3}) {
+      EXPECT_EQ(ist::read_table_column(mb, hdu, "SMA"), sma);
+      const auto x = ist::read_table_column(mb, hdu, "X0"),
+                 xr = ist::read_table_column(ref, 1, "X0");
+      EXPECT_EQ(x, xr);
+      const auto e = ist::read_table_column(mb, hdu, "ELLIP"),
+                 er = ist::read_table_column(ref, 1, "ELLIP");
+      for (std::size_t k = 1; k < e.size(); ++k) EXPECT_EQ(e[k], er[k]);
+      for (double n : ist::read_table_column(mb, hdu, "NITER")) EXPECT_EQ(n, 0);
+    }
+  }
+  expect_failure({"fit", std::string(ISOSTER_EXAMPLES) + "/ngc3610.fits", "--all-planes",
+                  "--format", "csv", "-o", path("x.csv")},
+                 2, {"--all-planes"});
+}
+
 TEST_F(CliTest, TruncatedFitsExits1) {
   const std::string in = path("cut.fits");
   fs::copy_file(fs::path(ISOSTER_TEST_DATA) / "synth_highsnr.fits", in);
