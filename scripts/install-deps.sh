@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(build-essential cmake pkg-config libcfitsio-dev libeigen3-dev
           libboost-program-options-dev libgtest-dev libbenchmark-dev
           libopenmpi-dev openmpi-bin libhdf5-openmpi-dev hdf5-tools
-          python3-h5py python3-astropy python3-numpy)
+          python3-h5py python3-astropy python3-numpy python3-matplotlib)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -22,6 +22,7 @@ void usage(std::ostream& os) {
         "  fit       fit elliptical isophotes to images (isoster fit --help)\n"
         "  forced    forced photometry on a template's geometry or a fixed one (--help)\n"
         "  model     the 2-D model of a fitted profile, and the residual (--help)\n"
+        "  qa        a QA figure (PNG) of a fit: image, ellipses, residual, profiles (--help)\n"
         "  campaign  fit a catalog of galaxies on MPI ranks into one HDF5 file (--help)\n"
         "  mock      write synthetic galaxies and their catalog (--help)\n\n"
         "  isoster --version | --help\n";
@@ -29,7 +30,8 @@ void usage(std::ostream& os) {
 
 // `isoster campaign` runs the MPI executable installed beside this one (same process: execv), so
 // that the other commands never load MPI.
-int exec_campaign(int argc, char** argv) {
+// A sibling executable of this one (isoster-campaign, isoster-qa), run in this process.
+int exec_sibling(const char* name, int argc, char** argv) {
   char self[4096];
   const ssize_t n = ::readlink("/proc/self/exe", self, sizeof self - 1);
   std::string dir = ".";
@@ -38,14 +40,14 @@ int exec_campaign(int argc, char** argv) {
     dir = self;
     dir = dir.substr(0, dir.find_last_of('/'));
   }
-  const std::string exe = dir + "/isoster-campaign";
+  const std::string exe = dir + "/" + name;
   std::vector<char*> args;
   args.push_back(const_cast<char*>(exe.c_str()));
   for (int k = 2; k < argc; ++k) args.push_back(argv[k]);
   args.push_back(nullptr);
   ::execv(exe.c_str(), args.data());
   std::cerr << "isoster: error: cannot run " << exe << " (" << std::strerror(errno)
-            << "): was isoster built with ISOSTER_CAMPAIGN=ON?\n";
+            << ")\n";
   return 1;
 }
 
@@ -71,7 +73,8 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "mock")) return isoster::cli::run_mock(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "forced")) return isoster::cli::run_forced(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "model")) return isoster::cli::run_model(argc - 1, argv + 1);
-    if (!std::strcmp(cmd, "campaign")) return exec_campaign(argc, argv);
+    if (!std::strcmp(cmd, "campaign")) return exec_sibling("isoster-campaign", argc, argv);
+    if (!std::strcmp(cmd, "qa")) return exec_sibling("isoster-qa", argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "isoster: error: " << e.what() << '\n';
     return 1;
