@@ -43,6 +43,8 @@ struct FitConfig {
   int nclip = 0;
   double grad_ref0 = -0.05;
   bool fluxes = true;  // TFLUX/NPIX columns (NaN/null when off)
+  // ISOFIT: the 3rd and 4th harmonics fitted together with the first two at every pass.
+  bool simultaneous_harmonics = false;
 
   // Resolved values of the mode-dependent defaults.
   double pa0_deg() const { return is_set(pa0) ? pa0 : (compat == Compat::Iraf ? 110.0 : 90.0); }

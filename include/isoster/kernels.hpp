@@ -250,7 +250,7 @@ ISOSTER_HD bool spd_solve_n(const double* M, const double* v, double* c, double*
   return true;
 }
 
-// The same for a size known at run time (1 <= n <= 8).
+// The same for a size known at run time (1 <= n <= 9).
 ISOSTER_HD bool spd_solve(const double* M, const double* v, int n, double* c, double* inv_diag,
                           double* det) {
   switch (n) {
@@ -270,6 +270,8 @@ ISOSTER_HD bool spd_solve(const double* M, const double* v, int n, double* c, do
       return spd_solve_n<7>(M, v, c, inv_diag, det);
     case 8:
       return spd_solve_n<8>(M, v, c, inv_diag, det);
+    case 9:
+      return spd_solve_n<9>(M, v, c, inv_diag, det);
     default:
       *det = 0.0;
       return false;

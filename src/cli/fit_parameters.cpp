@@ -79,6 +79,8 @@ po::options_description fit_parameters() {
        "keep the given centre when the locator finds no object")
       ("grad-ref0", po::value<double>()->default_value(-0.05, "-0.05"),
        "initial gradient reference (image units/px)")
+      ("simultaneous-harmonics", flag(),
+       "fit the 3rd and 4th harmonics together with the first two (ISOFIT)")
       ("no-fluxes", flag(),
        "skip TFLUX/NPIX (faster)")
       ("compat", po::value<std::string>()->default_value("iraf"),
@@ -121,6 +123,7 @@ void apply_fit_parameters(const po::variables_map& vm, FitConfig& c) {
   c.keep_center_if_not_found = keep;
   c.fluxes = !no_flux;
   take(vm, "grad-ref0", c.grad_ref0);
+  take(vm, "simultaneous-harmonics", c.simultaneous_harmonics);
 }
 
 }  // namespace isoster::cli

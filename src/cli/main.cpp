@@ -46,8 +46,7 @@ int exec_sibling(const char* name, int argc, char** argv) {
   for (int k = 2; k < argc; ++k) args.push_back(argv[k]);
   args.push_back(nullptr);
   ::execv(exe.c_str(), args.data());
-  std::cerr << "isoster: error: cannot run " << exe << " (" << std::strerror(errno)
-            << ")\n";
+  std::cerr << "isoster: error: cannot run " << exe << " (" << std::strerror(errno) << ")\n";
   return 1;
 }
 

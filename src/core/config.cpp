@@ -121,7 +121,8 @@ std::string to_text(const FitConfig& c) {
     << "recenter = " << b(c.recenter) << "\n"
     << "keep-center = " << b(c.keep_center_if_not_found) << "\n"
     << "grad-ref0 = " << c.grad_ref0 << "\n"
-    << "fluxes = " << b(c.fluxes) << "\n";
+    << "fluxes = " << b(c.fluxes) << "\n"
+    << "simultaneous-harmonics = " << b(c.simultaneous_harmonics) << "\n";
   return o.str();
 }
 

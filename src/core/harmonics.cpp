@@ -34,17 +34,35 @@ void multiple_angle(double c, double s, int n, double& cn, double& sn) {
 
 namespace {
 
-// Weighted least squares (spec 7.6): weights 1/variance, normal equations (A^T W A) c = A^T W y,
-// coefficient errors from (A^T W A)^-1 without residual scaling. s and sd0 stay the residuals'
-// plain rms (the convergence test compares the largest amplitude with them, as without weights).
-FirstSecond fit_first_second_weighted(const Ring& r, bool iraf) {
+// The general least-squares path: weights 1/variance when the ring has variances (spec 7.6:
+// normal equations (A^T W A) c = A^T W y, coefficient errors from (A^T W A)^-1 without residual
+// scaling), and with `joint` the 3rd and 4th harmonics as four more terms (ISOFIT; without
+// weights the errors are then s sqrt((M^-1)_jj) as for the four-term fit). s and sd0 stay the
+// residuals' plain rms, with N - (terms + 1) degrees of freedom for s.
+FirstSecond fit_general(const Ring& r, bool iraf, bool joint) {
   FirstSecond f;
-  const int dim = iraf ? 4 : 5, off = iraf ? 0 : 1;
-  double M[25] = {}, rhs[5] = {}, diag_scale = 1;
+  const bool weighted = r.var != nullptr;
+  const int nh = joint ? 8 : 4, off = iraf ? 0 : 1, dim = nh + off;
+  double M[81] = {}, rhs[9] = {}, diag_scale = 1;
+  auto basis = [&](int k, double* b) {  // b[0] constant, then sin, cos of 1..4 phi
+    const double s1 = r.s1[k], c1 = r.c1[k], s2 = r.s2[k], c2 = r.c2[k];
+    b[0] = 1.0;
+    b[1] = s1;
+    b[2] = c1;
+    b[3] = s2;
+    b[4] = c2;
+    if (joint) {
+      b[5] = s2 * c1 + c2 * s1;  // sin 3
+      b[6] = c2 * c1 - s2 * s1;  // cos 3
+      b[7] = 2 * s2 * c2;        // sin 4
+      b[8] = c2 * c2 - s2 * s2;  // cos 4
+    }
+  };
   for (int k = 0; k < r.npoint; ++k) {
     if (!std::isfinite(r.val[k])) continue;
-    const double w = 1.0 / r.var[k], y = r.val[k] - r.mean;
-    const double b[5] = {1.0, r.s1[k], r.c1[k], r.s2[k], r.c2[k]};
+    const double w = weighted ? 1.0 / r.var[k] : 1.0, y = r.val[k] - r.mean;
+    double b[9];
+    basis(k, b);
     for (int a = 0; a < dim; ++a) {
       rhs[a] += w * b[a + 1 - off] * y;
       for (int c = 0; c <= a; ++c) M[a * dim + c] += w * b[a + 1 - off] * b[c + 1 - off];
@@ -52,7 +70,7 @@ FirstSecond fit_first_second_weighted(const Ring& r, bool iraf) {
   }
   for (int a = 0; a < dim; ++a)
     for (int c = a + 1; c < dim; ++c) M[a * dim + c] = M[c * dim + a];
-  double c[5], inv[5], det;
+  double c[9], inv[9], det;
   if (!kern::spd_solve(M, rhs, dim, c, inv, &det)) return f;
   // Collinearity test independent of the weights' scale (the unweighted fit tests |det| < 1e-10).
   for (int a = 0; a < dim; ++a) diag_scale *= M[a * dim + a];
@@ -60,18 +78,27 @@ FirstSecond fit_first_second_weighted(const Ring& r, bool iraf) {
   double see = 0;
   for (int k = 0; k < r.npoint; ++k) {
     if (!std::isfinite(r.val[k])) continue;
-    const double b[5] = {1.0, r.s1[k], r.c1[k], r.s2[k], r.c2[k]};
+    double b[9];
+    basis(k, b);
     double e = r.val[k] - r.mean;
     for (int a = 0; a < dim; ++a) e -= c[a] * b[a + 1 - off];
     see += e * e;
   }
-  const int cnt = r.ndata;
-  f.s = cnt > 5 ? std::sqrt(see / (cnt - 5)) : 0.0;
+  const int cnt = r.ndata, dof = cnt - (nh + 1);
+  f.s = dof > 0 ? std::sqrt(see / dof) : 0.0;
   f.sd0 = std::sqrt(see / cnt);
   f.c0 = iraf ? 0.0 : c[0];
+  const double scale = weighted ? 1.0 : f.s;
   for (int i = 0; i < 4; ++i) {
     f.coef[i] = c[off + i];
-    f.err[i] = std::sqrt(inv[off + i]);
+    f.err[i] = scale * std::sqrt(inv[off + i]);
+  }
+  if (joint) {
+    f.joint = true;
+    for (int i = 0; i < 4; ++i) {
+      f.hcoef[i] = c[off + 4 + i];
+      f.herr[i] = scale * std::sqrt(inv[off + 4 + i]);
+    }
   }
   f.ok = true;
   return f;
@@ -79,11 +106,11 @@ FirstSecond fit_first_second_weighted(const Ring& r, bool iraf) {
 
 }  // namespace
 
-FirstSecond fit_first_second(const Ring& r, bool iraf) {
+FirstSecond fit_first_second(const Ring& r, bool iraf, bool joint) {
   FirstSecond f;
   const int n = r.npoint;
-  if (n < 5 || r.ndata < 1) return f;
-  if (r.var != nullptr) return fit_first_second_weighted(r, iraf);
+  if (n < (joint ? 9 : 5) || r.ndata < 1) return f;
+  if (r.var != nullptr || joint) return fit_general(r, iraf, joint);
   const double* v = r.val;
   const double mean = r.mean;
   // Sums over the valid samples of y = I - mean: b y for b = (sin, cos, sin 2, cos 2) and y^2.

@@ -13,8 +13,14 @@ struct FirstSecond {
   double coef[4] = {}, err[4] = {};
   double c0 = 0;
   double s = 0, sd0 = 0;
+  // Simultaneous fit (ISOFIT): the third and fourth harmonics fitted with the first two,
+  // (sin 3, cos 3, sin 4, cos 4) raw amplitudes and errors.
+  bool joint = false;
+  double hcoef[4] = {}, herr[4] = {};
 };
-FirstSecond fit_first_second(const Ring& r, bool iraf);
+// joint: the 3rd and 4th harmonics in the same least-squares fit (ISOFIT,
+// --simultaneous-harmonics).
+FirstSecond fit_first_second(const Ring& r, bool iraf, bool joint = false);
 // Residuals e_k of the fit (NaN where flagged), for the higher harmonics.
 void residuals(const Ring& r, const FirstSecond& f, double* resid);
 

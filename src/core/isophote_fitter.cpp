@@ -143,7 +143,7 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
     const Ring ring = sampler_.sample(0, a, geom, req.mode);
     cur.take(ring);
     if (code != 4) {
-      cur.fs = fit_first_second(ring, true);
+      cur.fs = fit_first_second(ring, true, cfg_.simultaneous_harmonics);
       if (!cur.fs.ok) {
         gs.valid = false;
         return impossible();
@@ -263,7 +263,7 @@ void IsophoteFitter::measure(Pass& p, double a, RingMode mode, long id) {
   p.sampling = id;
   const Ring ring = sampler_.sample(0, a, p.geom, mode);
   p.take(ring);
-  p.fs = fit_first_second(ring, iraf_);
+  p.fs = fit_first_second(ring, iraf_, cfg_.simultaneous_harmonics);
   p.k = choose(p.fs);
   p.abig = (p.fs.ok && p.k >= 0) ? std::fabs(p.fs.coef[p.k]) : NAN;
 }
@@ -364,7 +364,7 @@ Isophote IsophoteFitter::measure_forced(double a, const Geometry& g, RingMode mo
   req.noniterative = true;
   const Ring ring = sampler_.sample(0, a, g, mode);
   cur.take(ring);
-  cur.fs = fit_first_second(ring, iraf_);
+  cur.fs = fit_first_second(ring, iraf_, cfg_.simultaneous_harmonics);
   if (iraf_) {
     GradState gs;  // fresh: a forced row depends on its own geometry only
     gradient_iraf(cur, req, gs);
@@ -433,7 +433,14 @@ void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row) {
   // The main-ring buffers (slot 0) hold this pass's samples; resid_ its residuals when fitted.
   const Ring& ring = sampler_.last(0);
   Harmonic h[2];
-  if (iraf_) {
+  if (p.fs.ok && p.fs.joint) {  // ISOFIT: from the simultaneous fit
+    for (int i = 0; i < 2; ++i) {
+      h[i].A = p.fs.hcoef[2 * i];
+      h[i].B = p.fs.hcoef[2 * i + 1];
+      h[i].eA = p.fs.herr[2 * i];
+      h[i].eB = p.fs.herr[2 * i + 1];
+    }
+  } else if (iraf_) {
     double* e = resid_.data();
     residuals(ring, p.fs.ok ? p.fs : FirstSecond{}, e);
     h[0] = fit_harmonic_sequential(ring, e, 3);
