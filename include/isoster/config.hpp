@@ -45,6 +45,9 @@ struct FitConfig {
   bool fluxes = true;  // TFLUX/NPIX columns (NaN/null when off)
   // ISOFIT: the 3rd and 4th harmonics fitted together with the first two at every pass.
   bool simultaneous_harmonics = false;
+  // Eccentric-anomaly sampling (spec 1.4): points uniform in psi, harmonics fitted against psi;
+  // bilinear or nearest integrator only. Not IRAF-comparable.
+  bool sampling_eccentric = false;
 
   // Resolved values of the mode-dependent defaults.
   double pa0_deg() const { return is_set(pa0) ? pa0 : (compat == Compat::Iraf ? 110.0 : 90.0); }

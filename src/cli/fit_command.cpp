@@ -105,6 +105,7 @@ io::TableMeta make_meta(const FitJob& job, const std::string& input, const io::I
   num("GRADREF0", c.grad_ref0, "initial gradient reference");
   num("FLUXES", c.fluxes ? 1 : 0, "TFLUX/NPIX computed");
   num("SIMHARM", c.simultaneous_harmonics ? 1 : 0, "3rd/4th harmonics fitted jointly (ISOFIT)");
+  str("SAMPLING", c.sampling_eccentric ? "eccentric" : "polar", "sampling variable");
   // Curve of growth (TFLUX_E is the flux inside each ellipse): its summary.
   const GrowthSummary g = growth_summary(res.rows);
   num("TOTFLUX", g.total_flux, "flux inside the outermost ellipse (TFLUX_E)");

@@ -1,5 +1,7 @@
 #include "cli/fit_parameters.hpp"
 
+#include <stdexcept>
+
 namespace po = boost::program_options;
 
 namespace isoster::cli {
@@ -79,6 +81,8 @@ po::options_description fit_parameters() {
        "keep the given centre when the locator finds no object")
       ("grad-ref0", po::value<double>()->default_value(-0.05, "-0.05"),
        "initial gradient reference (image units/px)")
+      ("sampling", po::value<std::string>()->default_value("polar"),
+       "polar (IRAF's walk) | eccentric (uniform in eccentric anomaly, harmonics in it)")
       ("simultaneous-harmonics", flag(),
        "fit the 3rd and 4th harmonics together with the first two (ISOFIT)")
       ("no-fluxes", flag(),
@@ -124,6 +128,12 @@ void apply_fit_parameters(const po::variables_map& vm, FitConfig& c) {
   c.fluxes = !no_flux;
   take(vm, "grad-ref0", c.grad_ref0);
   take(vm, "simultaneous-harmonics", c.simultaneous_harmonics);
+  if (vm.count("sampling")) {
+    const std::string m = vm["sampling"].as<std::string>();
+    if (m != "polar" && m != "eccentric")
+      throw std::invalid_argument("--sampling must be polar or eccentric");
+    c.sampling_eccentric = m == "eccentric";
+  }
 }
 
 }  // namespace isoster::cli

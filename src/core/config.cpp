@@ -17,6 +17,9 @@ std::string num(double v) {
 
 void validate(const FitConfig& c) {
   if (is_set(c.x0) != is_set(c.y0)) bad("x0 and y0 must be given together");
+  if (c.sampling_eccentric &&
+      (c.integrator == Integrator::Mean || c.integrator == Integrator::Median))
+    bad("--sampling eccentric needs the bilinear or nearest integrator");
   if ((is_set(c.x0) && !std::isfinite(c.x0)) || (is_set(c.y0) && !std::isfinite(c.y0)))
     bad("x0/y0 must be finite");
   if (!(c.eps0 >= 0.0 && c.eps0 < 1.0)) bad("eps must be in [0, 1), got " + num(c.eps0));
@@ -122,7 +125,8 @@ std::string to_text(const FitConfig& c) {
     << "keep-center = " << b(c.keep_center_if_not_found) << "\n"
     << "grad-ref0 = " << c.grad_ref0 << "\n"
     << "fluxes = " << b(c.fluxes) << "\n"
-    << "simultaneous-harmonics = " << b(c.simultaneous_harmonics) << "\n";
+    << "simultaneous-harmonics = " << b(c.simultaneous_harmonics) << "\n"
+    << "sampling = " << (c.sampling_eccentric ? "eccentric" : "polar") << "\n";
   return o.str();
 }
 

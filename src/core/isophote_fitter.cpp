@@ -66,7 +66,7 @@ IsophoteFitter::IsophoteFitter(const ImageView& img, const FitConfig& cfg)
       cfg_(cfg),
       iraf_(cfg.compat == Compat::Iraf),
       sampler_(img, SamplerSettings{cfg.compat == Compat::Iraf, cfg.step, cfg.linear_step,
-                                    cfg.usclip, cfg.lsclip, cfg.nclip}) {}
+                                    cfg.usclip, cfg.lsclip, cfg.nclip, cfg.sampling_eccentric}) {}
 
 int IsophoteFitter::choose(const FirstSecond& f) const {
   const bool free[4] = {!cfg_.fix_center, !cfg_.fix_center, !cfg_.fix_pa, !cfg_.fix_eps};
@@ -137,8 +137,9 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
     cur.sampling = ++sampling;
     if (walk_based(req.mode)) {
       // Build the main and first gradient walks together when the ellipticity changed.
-      sampler_.prepare(walk_key(a, geom.eps, req.mode, true),
-                       walk_key(1.1 * a, geom.eps, first_gradient_mode(a, gs, req.mode), true));
+      sampler_.prepare(walk_key(a, geom.eps, req.mode, true, cfg_.sampling_eccentric),
+                       walk_key(1.1 * a, geom.eps, first_gradient_mode(a, gs, req.mode), true,
+                                cfg_.sampling_eccentric));
     }
     const Ring ring = sampler_.sample(0, a, geom, req.mode);
     cur.take(ring);

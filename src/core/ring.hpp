@@ -21,8 +21,10 @@ struct Geometry {
 struct WalkKey {
   double a = -1, eps = -1, dstep = 0;
   bool iraf = true;
+  bool eccentric = false;  // eccentric-anomaly sampling (spec 1.4) instead of the walk
   bool operator==(const WalkKey& o) const {
-    return a == o.a && eps == o.eps && dstep == o.dstep && iraf == o.iraf;
+    return a == o.a && eps == o.eps && dstep == o.dstep && iraf == o.iraf &&
+           eccentric == o.eccentric;
   }
 };
 
@@ -73,8 +75,8 @@ int max_points(double a);
 enum class RingMode { Bilinear, Nearest, NearestGrad, Mean, Median };
 
 // Key of the walk a walk-based ring of this mode follows.
-inline WalkKey walk_key(double a, double eps, RingMode m, bool iraf) {
-  return WalkKey{a, eps, m == RingMode::NearestGrad ? 2.0 : 1.0, iraf};
+inline WalkKey walk_key(double a, double eps, RingMode m, bool iraf, bool eccentric = false) {
+  return WalkKey{a, eps, m == RingMode::NearestGrad ? 2.0 : 1.0, iraf, eccentric};
 }
 
 // Samples of one ring, in workspace-owned buffers.
@@ -101,6 +103,7 @@ struct SamplerSettings {
   bool linear = false;
   double usclip = 3, lsclip = 3;
   int nclip = 0;
+  bool eccentric = false;  // points uniform in eccentric anomaly, harmonics in it (spec 1.4)
 };
 
 // Owns the buffers for rings of one thread; reused across isophotes, passes and galaxies.

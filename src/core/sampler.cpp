@@ -223,7 +223,7 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
     sample_sectors(slot, a, g, mode == RingMode::Median, r);
   } else {
     const bool nearest = mode == RingMode::Nearest || mode == RingMode::NearestGrad;
-    const WalkKey key = walk_key(a, g.eps, mode, s_.iraf);
+    const WalkKey key = walk_key(a, g.eps, mode, s_.iraf, s_.eccentric);
     Walk* pw = walk_for(slot, key);
     if (pw == nullptr) {
       pw = active_[slot] = &base_[slot];

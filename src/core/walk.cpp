@@ -117,7 +117,45 @@ void run_lanes(const kern::WalkStart* st, const double* aq3, double* const* dr_o
 
 }  // namespace
 
+namespace {
+
+// Eccentric-anomaly sampling (spec 1.4): N = max(64, floor(2 pi a)) points at psi_k = 2 pi k / N,
+// x' = a cos psi, y' = a q sin psi; the harmonic basis is cos/sin psi (harmonics are fitted against
+// psi). cos/sin psi_k by rotation from the one trigonometric pair of the step, re-anchored every 64
+// points.
+void build_eccentric(Walk& wk, const WalkKey& key) {
+  const int n = std::max(64, static_cast<int>(std::floor(kTwoPi * key.a)));
+  if (static_cast<int>(wk.rc.size()) < n + 1)
+    for (auto* v : {&wk.rc, &wk.rs, &wk.c1, &wk.s1, &wk.c2, &wk.s2, &wk.jac}) v->grow(n + 1);
+  const double q = 1.0 - key.eps, dpsi = kTwoPi / n;
+  const double cd = std::cos(dpsi), sd = std::sin(dpsi);
+  double c = 1, s = 0;
+  for (int k = 0; k < n; ++k) {
+    if ((k & 63) == 0) {
+      c = std::cos(k * dpsi);
+      s = std::sin(k * dpsi);
+    }
+    wk.rc[k] = key.a * c;
+    wk.rs[k] = key.a * q * s;
+    wk.c1[k] = c;
+    wk.s1[k] = s;
+    const double cn = c * cd - s * sd;
+    s = s * cd + c * sd;
+    c = cn;
+  }
+  wk.key = key;
+  wk.n = n;
+  wk.basis_ready = false;
+  wk.perturbable = false;
+}
+
+}  // namespace
+
 void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool linear) {
+  if (count > 0 && k[0].eccentric) {  // all rings of a fit share the sampling
+    for (int i = 0; i < count; ++i) build_eccentric(*w[i], k[i]);
+    return;
+  }
   if (count == 2) {
     // Lanes share one series; walks that need different ones are built apart, so that a walk's
     // points never depend on which walk it happened to be paired with.
