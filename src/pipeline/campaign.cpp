@@ -725,7 +725,8 @@ int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
     if (rank == 0 && error.empty()) error = "another rank could not read " + opt.catalog;
     return fail_all(error);
   }
-  const std::uint64_t sha = fnv1a64(to_text(opt.cfg).data(), to_text(opt.cfg).size());
+  const std::string cfg_text = to_text(opt.cfg);
+  const std::uint64_t sha = fnv1a64(cfg_text.data(), cfg_text.size());
   const std::string dir = opt.output + ".journal";
   int attempt = 0;
   if (rank == 0 && !opt.noop) error = prepare_journal(opt, cat, sha, dir, attempt);
