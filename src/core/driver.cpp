@@ -270,42 +270,23 @@ void Driver::run_photutils(FitResult& out, Geometry geom) {
 }
 
 void Driver::central_row(FitResult& out) {
-  const auto inner =
-      std::min_element(out.rows.begin(), out.rows.end(),
-                       [](const Isophote& a, const Isophote& b) { return a.sma < b.sma; });
-  const Isophote in = *inner;
-  Isophote c;
-  const double nan = NAN;
-  c.sma = 0;
-  c.int_err = c.pix_var = c.rms = c.ellip = c.ellip_err = c.pa = c.pa_err = nan;
-  c.x0_err = c.y0_err = c.grad_err = c.grad_r_err = c.tflux_e = c.tflux_c = nan;
-  c.a3 = c.a3_err = c.b3 = c.b3_err = c.a4 = c.a4_err = c.b4 = c.b4_err = nan;
-  c.a_big = c.sarea = nan;
-  c.npix_e = c.npix_c = kNullInt;
-  c.x0 = in.x0;
-  c.y0 = in.y0;
   if (iraf_) {
-    const long i = static_cast<long>(std::floor(in.x0 + 0.5)),
-               j = static_cast<long>(std::floor(in.y0 + 0.5));
-    const bool inside = i >= 0 && j >= 0 && i < img_.nx && j < img_.ny;
-    c.intens = inside ? img_.at(static_cast<int>(i), static_cast<int>(j)) : nan;
+    const Isophote in =
+        *std::min_element(out.rows.begin(), out.rows.end(),
+                          [](const Isophote& a, const Isophote& b) { return a.sma < b.sma; });
+    Isophote c = detail::central_isophote(img_, in.x0, in.y0, true);
     c.grad = (in.intens - c.intens) / in.sma;
     c.niter = c.stop = kNullInt;
-  } else {
-    // photutils: bilinear value at the centre of the last stored isophote, zero gradient and
-    // errors.
-    const Isophote& last = out.rows.back();
-    c.x0 = last.x0;
-    c.y0 = last.y0;
-    c.intens = kern::bilinear_photutils(img_.data, img_.nx, img_.ny, last.x0, last.y0);
-    c.grad = 0;
-    c.ellip = c.pa = 0;
-    c.int_err = c.pix_var = c.rms = c.ellip_err = c.pa_err = c.x0_err = c.y0_err = 0;
-    c.niter = c.stop = 0;
+    out.rows.push_back(c);
+    return;
   }
-  const bool ok = std::isfinite(c.intens);
-  c.ndata = ok ? 1 : 0;
-  c.nflag = ok ? 0 : 1;
+  // photutils: bilinear value at the centre of the last stored isophote, zero gradient and errors.
+  const Isophote& last = out.rows.back();
+  Isophote c = detail::central_isophote(img_, last.x0, last.y0, false);
+  c.grad = 0;
+  c.ellip = c.pa = 0;
+  c.int_err = c.pix_var = c.rms = c.ellip_err = c.pa_err = c.x0_err = c.y0_err = 0;
+  c.niter = c.stop = 0;
   out.rows.push_back(c);
 }
 

@@ -14,28 +14,9 @@ namespace isoster {
 namespace {
 
 Isophote central(const ImageView& img, const ForcedGeometry& g, bool iraf) {
-  Isophote c;
-  const double nan = NAN;
-  c.sma = 0;
-  c.int_err = c.pix_var = c.rms = c.ellip = c.ellip_err = c.pa = c.pa_err = nan;
-  c.x0_err = c.y0_err = c.grad = c.grad_err = c.grad_r_err = c.tflux_e = c.tflux_c = nan;
-  c.a3 = c.a3_err = c.b3 = c.b3_err = c.a4 = c.a4_err = c.b4 = c.b4_err = nan;
-  c.a_big = c.sarea = nan;
-  c.npix_e = c.npix_c = kNullInt;
-  c.x0 = g.x0;
-  c.y0 = g.y0;
-  if (iraf) {
-    const long i = static_cast<long>(std::floor(g.x0 + 0.5)),
-               j = static_cast<long>(std::floor(g.y0 + 0.5));
-    const bool inside = i >= 0 && j >= 0 && i < img.nx && j < img.ny;
-    c.intens = inside ? img.at(static_cast<int>(i), static_cast<int>(j)) : nan;
-  } else {
-    c.intens = kern::bilinear_photutils(img.data, img.nx, img.ny, g.x0, g.y0);
-  }
+  Isophote c = detail::central_isophote(img, g.x0, g.y0, iraf);
   c.niter = 0;
-  c.stop = std::isfinite(c.intens) ? 0 : 3;
-  c.ndata = std::isfinite(c.intens) ? 1 : 0;
-  c.nflag = 1 - c.ndata;
+  c.stop = c.ndata ? 0 : 3;
   return c;
 }
 

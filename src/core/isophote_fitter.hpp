@@ -68,4 +68,8 @@ class IsophoteFitter {
   Buffer resid_;
 };
 
+// The SMA = 0 row at (x0, y0): the nearest pixel (IRAF) or the bilinear value (photutils), every
+// ellipse quantity NaN and the integer counts null; callers set GRAD, NITER and STOP.
+Isophote central_isophote(const ImageView& img, double x0, double y0, bool iraf);
+
 }  // namespace isoster::detail
