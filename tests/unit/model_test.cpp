@@ -48,6 +48,41 @@ double rms_residual(const Image& img, const Image& model, double cx, double cy, 
   return std::sqrt(ss / n);
 }
 
+// A boxy (b4 < 0) n = 1.5 Sersic galaxy centred at (100, 100) of a 201 x 201 image.
+SersicSpec boxy_galaxy(double b4) {
+  SersicSpec s;
+  s.nx = s.ny = 201;
+  s.x0 = s.y0 = 100;
+  s.n = 1.5;
+  s.re = 20;
+  s.eps = 0.3;
+  s.pa_deg = 30;
+  s.b4 = b4;
+  return s;
+}
+
+// The noisy boxy galaxy of the ISOFIT and eccentric-sampling tests.
+SersicSpec noisy_boxy_galaxy() {
+  SersicSpec s = boxy_galaxy(-0.05);
+  s.noise = 0.05;
+  s.seed = 2;
+  return s;
+}
+
+// Checks B4 = b4 (the isophote shape r = a (1 + b4 cos 4 phi) to first order) and A4 = 0, each
+// within 3 sigma, on the rows with 5 <= SMA <= 30; returns those rows.
+std::vector<Isophote> fourth_harmonic_rows(const FitResult& fit, const SersicSpec& s) {
+  std::vector<Isophote> checked;
+  for (const auto& r : fit.rows) {
+    if (r.sma < 5 || r.sma > 30) continue;
+    checked.push_back(r);
+    EXPECT_LT(std::fabs(r.b4 - s.b4), 3 * r.b4_err)
+        << r.sma << " B4 " << r.b4 << " +- " << r.b4_err;
+    EXPECT_LT(std::fabs(r.a4), 3 * r.a4_err) << r.sma;
+  }
+  return checked;
+}
+
 }  // namespace
 
 TEST(Model, OwnFitOfSynthHighSnrReproducesTheImage) {
@@ -66,14 +101,7 @@ TEST(Model, OwnFitOfSynthHighSnrReproducesTheImage) {
 }
 
 TEST(Model, HarmonicsImproveTheModelOfABoxyGalaxy) {
-  SersicSpec s;
-  s.nx = s.ny = 201;
-  s.x0 = s.y0 = 100;
-  s.n = 1.5;
-  s.re = 20;
-  s.eps = 0.3;
-  s.pa_deg = 30;
-  s.b4 = -0.06;  // boxy
+  const SersicSpec s = boxy_galaxy(-0.06);
   const Image img = make_sersic(s);
   FitConfig cfg;
   cfg.x0 = cfg.y0 = 100;
@@ -91,16 +119,7 @@ TEST(Model, HarmonicsImproveTheModelOfABoxyGalaxy) {
 // error (B4 = b4 of the isophote shape r = a (1 + b4 cos 4 phi) to first order, A4 = 0), and the
 // ellipticity is not biased by the boxiness.
 TEST(Isofit, RecoversTheFourthHarmonicOfABoxyGalaxy) {
-  SersicSpec s;
-  s.nx = s.ny = 201;
-  s.x0 = s.y0 = 100;
-  s.n = 1.5;
-  s.re = 20;
-  s.eps = 0.3;
-  s.pa_deg = 30;
-  s.b4 = -0.05;
-  s.noise = 0.05;
-  s.seed = 2;
+  const SersicSpec s = noisy_boxy_galaxy();
   const Image img = make_sersic(s);
   FitConfig cfg;
   cfg.x0 = cfg.y0 = 100;
@@ -108,31 +127,15 @@ TEST(Isofit, RecoversTheFourthHarmonicOfABoxyGalaxy) {
   cfg.simultaneous_harmonics = true;
   const FitResult fit = fit_image(img.view(), cfg);
   ASSERT_EQ(fit.status, 0);
-  int checked = 0;
-  for (const auto& r : fit.rows) {
-    if (r.sma < 5 || r.sma > 30) continue;
-    ++checked;
-    EXPECT_LT(std::fabs(r.b4 - s.b4), 3 * r.b4_err)
-        << r.sma << " B4 " << r.b4 << " +- " << r.b4_err;
-    EXPECT_LT(std::fabs(r.a4), 3 * r.a4_err) << r.sma;
-    EXPECT_NEAR(r.ellip, s.eps, 0.01) << r.sma;
-  }
-  EXPECT_GE(checked, 8);
+  const auto rows = fourth_harmonic_rows(fit, s);
+  for (const auto& r : rows) EXPECT_NEAR(r.ellip, s.eps, 0.01) << r.sma;
+  EXPECT_GE(rows.size(), 8u);
 }
 
 // Eccentric-anomaly sampling (--sampling eccentric) on the same boxy galaxy: the fourth harmonic
 // (fitted against psi) is recovered within its error; the point count follows the spec's rule.
 TEST(Eccentric, RecoversTheFourthHarmonicOfABoxyGalaxy) {
-  SersicSpec s;
-  s.nx = s.ny = 201;
-  s.x0 = s.y0 = 100;
-  s.n = 1.5;
-  s.re = 20;
-  s.eps = 0.3;
-  s.pa_deg = 30;
-  s.b4 = -0.05;
-  s.noise = 0.05;
-  s.seed = 2;
+  const SersicSpec s = noisy_boxy_galaxy();
   const Image img = make_sersic(s);
   FitConfig cfg;
   cfg.x0 = cfg.y0 = 100;
@@ -140,17 +143,11 @@ TEST(Eccentric, RecoversTheFourthHarmonicOfABoxyGalaxy) {
   cfg.sampling_eccentric = true;
   const FitResult fit = fit_image(img.view(), cfg);
   ASSERT_EQ(fit.status, 0);
-  int checked = 0;
-  for (const auto& r : fit.rows) {
-    if (r.sma < 5 || r.sma > 30) continue;
-    ++checked;
-    EXPECT_LT(std::fabs(r.b4 - s.b4), 3 * r.b4_err)
-        << r.sma << " B4 " << r.b4 << " +- " << r.b4_err;
-    EXPECT_LT(std::fabs(r.a4), 3 * r.a4_err) << r.sma;
-    // N = max(64, floor(2 pi a)) samples, all on the image here.
+  const auto rows = fourth_harmonic_rows(fit, s);
+  // N = max(64, floor(2 pi a)) samples, all on the image here.
+  for (const auto& r : rows)
     EXPECT_EQ(r.ndata + r.nflag, std::max(64, static_cast<int>(std::floor(2 * M_PI * r.sma))));
-  }
-  EXPECT_GE(checked, 8);
+  EXPECT_GE(rows.size(), 8u);
   FitConfig bad = cfg;
   bad.integrator = Integrator::Median;
   EXPECT_THROW(fit_image(img.view(), bad), std::invalid_argument);
