@@ -13,15 +13,6 @@ namespace isoster::cli {
 
 namespace {
 
-po::typed_value<bool>* flag() {
-  return po::value<bool>()->default_value(false)->implicit_value(true)->zero_tokens();
-}
-
-template <class T>
-void take(const po::variables_map& vm, const char* key, T& out) {
-  if (vm.count(key)) out = vm[key].as<T>();
-}
-
 [[noreturn]] void usage(const std::string& m) { throw UsageError{m}; }
 
 }  // namespace

@@ -6,19 +6,6 @@ namespace po = boost::program_options;
 
 namespace isoster::cli {
 
-namespace {
-
-po::typed_value<bool>* flag() {
-  return po::value<bool>()->default_value(false)->implicit_value(true)->zero_tokens();
-}
-
-template <class T>
-void take(const po::variables_map& vm, const char* key, T& out) {
-  if (vm.count(key)) out = vm[key].as<T>();
-}
-
-}  // namespace
-
 po::options_description fit_parameters() {
   po::options_description d("Fit parameters (also valid as keys of an INI --config file)");
   // clang-format off
