@@ -119,17 +119,23 @@ GalaxyResult guarded(const CatalogRow& row, std::int64_t index, const FitConfig&
   return g;
 }
 
+// The row's image plane with its mask (if any) applied.
+Image read_masked_image(const CatalogRow& row, const io::PlaneRequest& req) {
+  Image img = io::read_image(row.image, req);
+  if (!row.mask.empty()) {
+    const auto mask = io::read_mask(row.mask, img.nx(), img.ny());
+    apply_mask(img, mask.data());
+  }
+  return img;
+}
+
 }  // namespace
 
 GalaxyResult fit_galaxy(const CatalogRow& row, std::int64_t index, const FitConfig& base) {
   return guarded(row, index, base, [&](GalaxyResult& g, const FitConfig& cfg, auto t0) {
     io::PlaneRequest req;
     req.plane = row.plane;
-    Image img = io::read_image(row.image, req);
-    if (!row.mask.empty()) {
-      const auto mask = io::read_mask(row.mask, img.nx(), img.ny());
-      apply_mask(img, mask.data());
-    }
+    Image img = read_masked_image(row, req);
     Image var;
     if (!row.variance.empty()) {
       var = io::read_variance(row.variance, req, img.nx(), img.ny(), false);
@@ -149,11 +155,7 @@ GalaxyResult fit_galaxy_forced(const CatalogRow& row, std::int64_t index, const 
     g.parts = static_cast<std::int32_t>((n + part_rows - 1) / part_rows);
     io::PlaneRequest req;
     req.plane = row.plane;
-    Image img = io::read_image(row.image, req);
-    if (!row.mask.empty()) {
-      const auto mask = io::read_mask(row.mask, img.nx(), img.ny());
-      apply_mask(img, mask.data());
-    }
+    Image img = read_masked_image(row, req);
     if (t.nx > 0 && (t.nx != img.nx() || t.ny != img.ny()))
       throw io::IoError(row.templ + ": template of a " + std::to_string(t.nx) + "x" +
                         std::to_string(t.ny) + " image, but the image is " +
