@@ -9,7 +9,7 @@ install(TARGETS isoster EXPORT isosterTargets
 install(TARGETS isoster_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(PROGRAMS ${PROJECT_SOURCE_DIR}/scripts/isoster-qa DESTINATION ${CMAKE_INSTALL_BINDIR})
 if(ISOSTER_CAMPAIGN)
-  install(TARGETS isoster_campaign_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+  install(TARGETS isoster_campaign_cli isoster_merge_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 endif()
 install(DIRECTORY include/isoster DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} FILES_MATCHING PATTERN "*.hpp")
 install(FILES ${PROJECT_BINARY_DIR}/generated/isoster/version.hpp

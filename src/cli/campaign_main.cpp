@@ -4,6 +4,7 @@
 #include <mpi.h>
 
 #include <boost/program_options.hpp>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -38,6 +39,11 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
       ("keep-journal", po::bool_switch(), "keep OUTPUT.journal/ after the merge")
       ("stop-file", po::value<std::string>(), "drain when this file appears")
       ("progress", po::value<double>()->default_value(5.0), "seconds between progress lines")
+      ("shard", po::value<std::string>(),
+       "K/N: fit only shard K (0-based) of N equal slices of the catalog, into its own results "
+       "file (job arrays; join them with isoster merge)")
+      ("expect-ranks", po::value<int>()->default_value(0),
+       "refuse to start unless the MPI world has this many ranks (e.g. $SLURM_NTASKS)")
       ("forced-part-rows", po::value<long>()->default_value(64),
        "forced mode (catalog column template): template rows per work item")
       ("quiet,q", po::bool_switch(), "no progress or summary lines");
@@ -92,6 +98,17 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
   if (opt.forced_part_rows < 1) return usage("--forced-part-rows must be >= 1");
   if (opt.batch_max < 1) return usage("--batch-max must be >= 1");
   if (vm.count("stop-file")) opt.stop_file = vm["stop-file"].as<std::string>();
+  opt.expect_ranks = vm["expect-ranks"].as<int>();
+  if (opt.expect_ranks < 0) return usage("--expect-ranks must be >= 0");
+  if (vm.count("shard")) {
+    const std::string v = vm["shard"].as<std::string>();
+    char slash = 0, extra = 0;
+    if (std::sscanf(v.c_str(), "%ld %c %ld %c", &opt.shard_index, &slash, &opt.shard_count,
+                    &extra) != 3 ||
+        slash != '/' || opt.shard_count < 1 || opt.shard_index < 0 ||
+        opt.shard_index >= opt.shard_count)
+      return usage("--shard must be K/N with 0 <= K < N (got '" + v + "')");
+  }
   if (!isoster::parse_compat(vm["compat"].as<std::string>(), opt.cfg.compat))
     return usage("--compat must be iraf or photutils");
   if (!isoster::parse_integrator(vm["integrator"].as<std::string>(), opt.cfg.integrator))

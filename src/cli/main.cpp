@@ -24,6 +24,7 @@ void usage(std::ostream& os) {
         "  model     the 2-D model of a fitted profile, and the residual (--help)\n"
         "  qa        a QA figure (PNG) of a fit: image, ellipses, residual, profiles (--help)\n"
         "  campaign  fit a catalog of galaxies on MPI ranks into one HDF5 file (--help)\n"
+        "  merge     join the results files of a sharded campaign (--shard K/N) into one (--help)\n"
         "  mock      write synthetic galaxies and their catalog (--help)\n\n"
         "  isoster --version | --help\n";
 }
@@ -73,6 +74,7 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "forced")) return isoster::cli::run_forced(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "model")) return isoster::cli::run_model(argc - 1, argv + 1);
     if (!std::strcmp(cmd, "campaign")) return exec_sibling("isoster-campaign", argc, argv);
+    if (!std::strcmp(cmd, "merge")) return exec_sibling("isoster-merge", argc, argv);
     if (!std::strcmp(cmd, "qa")) return exec_sibling("isoster-qa", argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "isoster: error: " << e.what() << '\n';

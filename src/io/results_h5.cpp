@@ -6,45 +6,19 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "io/h5_util.hpp"
 #include "io/table_writer.hpp"
 
 namespace isoster::io {
 
 namespace {
 
+using h5::check;
+using h5::checked;
+using h5::Handle;
+using h5::string_type;
+
 constexpr hsize_t kChunkRows = 65536;
-
-void check(herr_t r, const std::string& what) {
-  if (r < 0) throw std::runtime_error("HDF5: " + what + " failed");
-}
-
-hid_t checked(hid_t id, const std::string& what) {
-  if (id < 0) throw std::runtime_error("HDF5: " + what + " failed");
-  return id;
-}
-
-// Owns an HDF5 identifier.
-class Handle {
- public:
-  Handle(hid_t id, herr_t (*close)(hid_t)) : id_(id), close_(close) {}
-  ~Handle() {
-    if (id_ >= 0) close_(id_);
-  }
-  Handle(const Handle&) = delete;
-  Handle& operator=(const Handle&) = delete;
-  operator hid_t() const { return id_; }
-
- private:
-  hid_t id_;
-  herr_t (*close_)(hid_t);
-};
-
-hid_t string_type(int width) {
-  const hid_t t = checked(H5Tcopy(H5T_C_S1), "string type");
-  H5Tset_size(t, static_cast<size_t>(std::max(1, width)));
-  H5Tset_strpad(t, H5T_STR_NULLPAD);
-  return t;
-}
 
 // A column of the schema: where it lives, its file type, and this rank's values.
 struct Column {

@@ -8,6 +8,7 @@
 #include <mpi.h>
 
 #include <cstdint>
+#include <map>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -46,5 +47,17 @@ class ResultsError : public std::runtime_error {
 // any other exception (std::runtime_error) may come from one rank only.
 void write_results(const std::string& path, MPI_Comm comm, const ResultsBlock& block,
                    const ResultsLayout& layout);
+
+// A results file read back whole (`isoster merge` joins the files of catalog shards).
+struct ResultsFile {
+  ResultsBlock block;  // block.first: the catalog row of /galaxies[0] (attribute first_row)
+  std::map<std::string, std::string> text_attrs;
+  std::map<std::string, std::int64_t> int_attrs;
+  int id_width = 1, image_width = 1, message_width = 1;  // widths of the string datasets
+};
+
+// Serial read of one file (any rank, no communicator). With `summary_only`, the attributes and
+// string widths without the datasets. Throws std::runtime_error with a one-line message.
+ResultsFile read_results(const std::string& path, bool summary_only = false);
 
 }  // namespace isoster::io

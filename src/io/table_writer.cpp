@@ -28,58 +28,58 @@ bool parse_format(const std::string& s, TableFormat& out) {
 }
 
 const std::vector<ColumnDef>& table_columns() {
+  // clang-format off
   static const std::vector<ColumnDef> cols = {
-      {"SMA", "pix", false},     {"INTENS", "@", false},   {"INT_ERR", "@", false},
-      {"PIX_VAR", "@", false},   {"RMS", "@", false},      {"ELLIP", "", false},
-      {"ELLIP_ERR", "", false},  {"PA", "deg", false},     {"PA_ERR", "deg", false},
-      {"X0", "pix", false},      {"X0_ERR", "pix", false}, {"Y0", "pix", false},
-      {"Y0_ERR", "pix", false},  {"GRAD", "@/pix", false}, {"GRAD_ERR", "@/pix", false},
-      {"GRAD_R_ERR", "", false}, {"TFLUX_E", "@", false},  {"TFLUX_C", "@", false},
-      {"NPIX_E", "", true},      {"NPIX_C", "", true},     {"A3", "", false},
-      {"A3_ERR", "", false},     {"B3", "", false},        {"B3_ERR", "", false},
-      {"A4", "", false},         {"A4_ERR", "", false},    {"B4", "", false},
-      {"B4_ERR", "", false},     {"NDATA", "", true},      {"NFLAG", "", true},
-      {"NITER", "", true},       {"STOP", "", true},       {"A_BIG", "@", false},
-      {"SAREA", "pix2", false}};
+      {"SMA", "pix", false, &Isophote::sma, nullptr},
+      {"INTENS", "@", false, &Isophote::intens, nullptr},
+      {"INT_ERR", "@", false, &Isophote::int_err, nullptr},
+      {"PIX_VAR", "@", false, &Isophote::pix_var, nullptr},
+      {"RMS", "@", false, &Isophote::rms, nullptr},
+      {"ELLIP", "", false, &Isophote::ellip, nullptr},
+      {"ELLIP_ERR", "", false, &Isophote::ellip_err, nullptr},
+      {"PA", "deg", false, &Isophote::pa, nullptr},
+      {"PA_ERR", "deg", false, &Isophote::pa_err, nullptr},
+      {"X0", "pix", false, &Isophote::x0, nullptr},
+      {"X0_ERR", "pix", false, &Isophote::x0_err, nullptr},
+      {"Y0", "pix", false, &Isophote::y0, nullptr},
+      {"Y0_ERR", "pix", false, &Isophote::y0_err, nullptr},
+      {"GRAD", "@/pix", false, &Isophote::grad, nullptr},
+      {"GRAD_ERR", "@/pix", false, &Isophote::grad_err, nullptr},
+      {"GRAD_R_ERR", "", false, &Isophote::grad_r_err, nullptr},
+      {"TFLUX_E", "@", false, &Isophote::tflux_e, nullptr},
+      {"TFLUX_C", "@", false, &Isophote::tflux_c, nullptr},
+      {"NPIX_E", "", true, nullptr, &Isophote::npix_e},
+      {"NPIX_C", "", true, nullptr, &Isophote::npix_c},
+      {"A3", "", false, &Isophote::a3, nullptr},
+      {"A3_ERR", "", false, &Isophote::a3_err, nullptr},
+      {"B3", "", false, &Isophote::b3, nullptr},
+      {"B3_ERR", "", false, &Isophote::b3_err, nullptr},
+      {"A4", "", false, &Isophote::a4, nullptr},
+      {"A4_ERR", "", false, &Isophote::a4_err, nullptr},
+      {"B4", "", false, &Isophote::b4, nullptr},
+      {"B4_ERR", "", false, &Isophote::b4_err, nullptr},
+      {"NDATA", "", true, nullptr, &Isophote::ndata},
+      {"NFLAG", "", true, nullptr, &Isophote::nflag},
+      {"NITER", "", true, nullptr, &Isophote::niter},
+      {"STOP", "", true, nullptr, &Isophote::stop},
+      {"A_BIG", "@", false, &Isophote::a_big, nullptr},
+      {"SAREA", "pix2", false, &Isophote::sarea, nullptr},
+  };
+  // clang-format on
   return cols;
 }
 
 double column_value(const Isophote& r, int col) {
-  const double v[] = {r.sma,
-                      r.intens,
-                      r.int_err,
-                      r.pix_var,
-                      r.rms,
-                      r.ellip,
-                      r.ellip_err,
-                      r.pa,
-                      r.pa_err,
-                      r.x0,
-                      r.x0_err,
-                      r.y0,
-                      r.y0_err,
-                      r.grad,
-                      r.grad_err,
-                      r.grad_r_err,
-                      r.tflux_e,
-                      r.tflux_c,
-                      double(r.npix_e),
-                      double(r.npix_c),
-                      r.a3,
-                      r.a3_err,
-                      r.b3,
-                      r.b3_err,
-                      r.a4,
-                      r.a4_err,
-                      r.b4,
-                      r.b4_err,
-                      double(r.ndata),
-                      double(r.nflag),
-                      double(r.niter),
-                      double(r.stop),
-                      r.a_big,
-                      r.sarea};
-  return v[col];
+  const ColumnDef& c = table_columns()[static_cast<std::size_t>(col)];
+  return c.integer ? static_cast<double>(r.*c.count) : r.*c.real;
+}
+
+void set_column_value(Isophote& r, int col, double v) {
+  const ColumnDef& c = table_columns()[static_cast<std::size_t>(col)];
+  if (c.integer)
+    r.*c.count = static_cast<std::int32_t>(v);
+  else
+    r.*c.real = v;
 }
 
 namespace {

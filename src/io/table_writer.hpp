@@ -2,6 +2,7 @@
 // is written under a temporary name in the target folder and renamed.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -24,14 +25,18 @@ struct TableMeta {
   std::vector<MetaItem> items;
 };
 
-// Column description shared by every format (name, unit kind, integer or not).
+// Column description shared by every format and store (name, unit kind, the field it holds):
+// the one list of isophote columns, for writing and reading back.
 struct ColumnDef {
   const char* name;
   const char* unit;  // "pix", "deg", "pix2", "" (dimensionless), "@" (image unit), "@/pix"
   bool integer;
+  double Isophote::*real;         // the field of a float column (integer: nullptr)
+  std::int32_t Isophote::*count;  // the field of an integer column (float: nullptr)
 };
 const std::vector<ColumnDef>& table_columns();
 double column_value(const Isophote& r, int col);  // integer columns returned exactly as double
+void set_column_value(Isophote& r, int col, double v);
 
 // One table of a multi-HDU FITS file: its HDU name and contents (pointers valid during the call).
 struct BandTable {

@@ -426,6 +426,10 @@ void worker(MPI_Comm comm, BatchFitter& fitter) {
   }
 }
 
+std::string shard_text(const CampaignOptions& opt) {
+  return std::to_string(opt.shard_index) + "/" + std::to_string(opt.shard_count);
+}
+
 std::string manifest_text(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha) {
   std::ostringstream m;
   m << "isoster-campaign-journal 1\n"
@@ -433,7 +437,8 @@ std::string manifest_text(const CampaignOptions& opt, const Catalog& cat, std::u
     << "config_sha=" << hex64(sha) << "\n"
     << "catalog_sha=" << hex64(cat.checksum) << "\n"
     << "catalog=" << opt.catalog << "\n"
-    << "rows=" << cat.rows.size() << "\n";
+    << "rows=" << cat.rows.size() << "\n"
+    << "shard=" << shard_text(opt) << "\n";
   return m.str();
 }
 
@@ -446,6 +451,23 @@ std::map<std::string, std::string> parse_manifest(const std::string& path) {
     if (k != std::string::npos) kv[line.substr(0, k)] = line.substr(k + 1);
   }
   return kv;
+}
+
+// The rows of a catalog shard, counted in the whole catalog.
+struct Shard {
+  long first_row = 0, catalog_rows = 0;
+};
+
+Shard take_shard(Catalog& cat, long index, long count) {
+  Shard s;
+  s.catalog_rows = static_cast<long>(cat.rows.size());
+  s.first_row = s.catalog_rows * index / count;
+  const long end = s.catalog_rows * (index + 1) / count;
+  if (count > 1) {
+    cat.rows.erase(cat.rows.begin() + end, cat.rows.end());
+    cat.rows.erase(cat.rows.begin(), cat.rows.begin() + s.first_row);
+  }
+  return s;
 }
 
 // Rank 0: checks or creates the journal folder. Returns an error message (empty: fine) and the
@@ -467,6 +489,11 @@ std::string prepare_journal(const CampaignOptions& opt, const Catalog& cat, std:
     if (differs("catalog_sha", hex64(cat.checksum)) ||
         differs("rows", std::to_string(cat.rows.size())))
       return "--resume refused: the catalog differs from the one of " + dir;
+    // Journals from before shards existed hold the whole catalog.
+    const auto shard = kv.find("shard");
+    if ((shard == kv.end() ? std::string("0/1") : shard->second) != shard_text(opt))
+      return "--resume refused: --shard differs from the one of " + dir + " (" +
+             (shard == kv.end() ? std::string("0/1") : shard->second) + ")";
     for (const auto& f : journal_files(dir)) {
       long r = 0, a = 0;
       const auto k = f.find_last_of('/');
@@ -495,7 +522,7 @@ void remove_journal(const std::string& dir) {
 }
 
 // Every rank: reads the journals and writes its block of the results file (collective).
-void merge(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
+void merge(const CampaignOptions& opt, const Catalog& cat, const Shard& shard, std::uint64_t sha,
            const std::string& dir, const std::string& tmp, MPI_Comm comm, int threads,
            const std::string& start_utc) {
   int rank = 0, size = 1;
@@ -673,7 +700,11 @@ void merge(const CampaignOptions& opt, const Catalog& cat, std::uint64_t sha,
                  {"ranks", size},
                  {"threads", threads},
                  {"galaxies", n},
-                 {"isophotes", iso_total}};
+                 {"isophotes", iso_total},
+                 {"shard_index", opt.shard_index},
+                 {"shard_count", opt.shard_count},
+                 {"first_row", shard.first_row},
+                 {"catalog_rows", shard.catalog_rows}};
   try {
     io::write_results(tmp, comm, b, L);
   } catch (const io::ResultsError& e) {
@@ -697,6 +728,11 @@ int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
     return kCampaignFailed;
   };
   // A wrong launcher starts N one-rank copies: refuse rather than run N times.
+  if (opt.expect_ranks > 0 && opt.expect_ranks != size)
+    return fail_all(
+        "--expect-ranks " + std::to_string(opt.expect_ranks) + " but this MPI world has " +
+        std::to_string(size) +
+        (size == 1 ? " rank: is the launcher MPI-aware (srun --mpi=pmix, mpirun)?" : " ranks"));
   if (const char* nt = std::getenv("SLURM_NTASKS"); nt != nullptr && std::getenv("SLURM_JOB_ID")) {
     if (std::atoi(nt) != size && rank == 0 && size == 1)
       return fail_all("SLURM_NTASKS=" + std::string(nt) +
@@ -725,6 +761,10 @@ int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
     if (rank == 0 && error.empty()) error = "another rank could not read " + opt.catalog;
     return fail_all(error);
   }
+  // A shard keeps its slice of the rows. Duplicate ids and shared images were found over the
+  // whole catalog, and the string widths are the whole catalog's: the shards merge into exactly
+  // the file of an unsharded run.
+  const Shard shard = take_shard(cat, opt.shard_index, opt.shard_count);
   const std::string cfg_text = to_text(opt.cfg);
   const std::uint64_t sha = fnv1a64(cfg_text.data(), cfg_text.size());
   const std::string dir = opt.output + ".journal";
@@ -850,7 +890,7 @@ int run_campaign(const CampaignOptions& opt_in, MPI_Comm world) {
   const std::string tmp = opt.output + ".tmp";
   const auto tm0 = Clock::now();
   try {
-    merge(opt, cat, sha, dir, tmp, comm, opt.threads, start_utc);
+    merge(opt, cat, shard, sha, dir, tmp, comm, opt.threads, start_utc);
   } catch (const CoordinatedError& e) {
     return fail_all(e.what());
   } catch (const std::exception& e) {

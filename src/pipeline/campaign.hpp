@@ -25,6 +25,10 @@ struct CampaignOptions {
   bool noop = false;           // benchmark of the dispatch: no image is read or fitted
   long batch_max = 256;        // largest batch of work items sent at once
   long forced_part_rows = 64;  // forced mode: template rows per work item
+  // A shard of the catalog (job arrays): rows [n*index/count, n*(index+1)/count) into their own
+  // results file; `isoster merge` joins the shards. count 1: the whole catalog.
+  long shard_index = 0, shard_count = 1;
+  int expect_ranks = 0;  // > 0: refuse to run unless the MPI world has exactly this many ranks
 };
 
 // Exit codes of a campaign.

@@ -10,6 +10,8 @@
 #   forced     forced photometry on templates, split into ranges over ranks and stitched back
 #   variance   weighted fits from the catalog's variance column
 #   reader     the file reads with h5py as docs/output-format.md describes
+#   shards     --shard K/N files joined by isoster merge equal the unsharded run; unfinished,
+#              foreign and duplicate shards are refused; --expect-ranks refuses a wrong world
 set -euo pipefail
 case_name=$1
 build=$(realpath "$2")
@@ -170,6 +172,59 @@ malformed)
   [ "$rc" = 1 ] && grep -q "unfinished campaign" err.log || fail "journal overwrite: $(cat err.log)"
   run 1 --catalog m/catalog.csv --output r.h5 --resume --quiet || fail "plain resume failed"
   [ -f r.h5 ] || fail "no results after resume"
+  ;;
+shards)
+  "$isoster" mock --count 11 --size 64 --seed 9 --out-dir m >/dev/null
+  tail -n 1 m/catalog.csv | sed 's/^mock10,/mock0,/' >> m/catalog.csv  # duplicate id (status 7)
+  run 2 --catalog m/catalog.csv --output ref.h5 --threads 1 --quiet
+  # 4 shards on different rank counts, merged on 1, 2 and 3 ranks in any input order.
+  for k in 0 1 2 3; do
+    run $((k % 3 + 1)) --catalog m/catalog.csv --output "s$k.h5" --shard "$k/4" --threads 1 --quiet
+  done
+  h5dump -a /first_row s2.h5 | grep -q '(0): 6$' || fail "first_row of shard 2"
+  for n in 1 2 3; do
+    mpirun --bind-to none -n "$n" "$isoster" merge -q -o "m$n.h5" s3.h5 s1.h5 s0.h5 s2.h5 ||
+      fail "merge on $n ranks"
+    same ref.h5 "m$n.h5"
+  done
+  "$py" -c "import h5py; f = h5py.File('m2.h5', 'r'); assert f['galaxies/STATUS'][11] == 7"
+  # More shards than rows: empty shards merge too.
+  for k in 0 1 2 3 4 5 6 7 8 9 10 11 12 13; do
+    "$isoster" campaign --catalog m/catalog.csv --output "e$k.h5" --shard "$k/14" --threads 1 -q
+  done
+  "$isoster" merge -q -o e.h5 e*.h5 || fail "merge of 14 shards"
+  same ref.h5 e.h5
+  expect() {  # RC MESSAGE_PART COMMAND...
+    local want=$1 part=$2 rc=0
+    shift 2
+    "$@" 2> err.log || rc=$?
+    [ "$rc" = "$want" ] && grep -q -- "$part" err.log || fail "$*: rc $rc: $(cat err.log)"
+  }
+  # A drained shard: named, nothing written, exit 3; after --resume the merge succeeds.
+  mv s2.h5 s2.done.h5
+  touch stop
+  expect 3 "drained" run 1 --catalog m/catalog.csv --output s2.h5 --shard 2/4 --stop-file stop
+  expect 3 "s2.h5: drained" "$isoster" merge -o x.h5 s0.h5 s1.h5 s2.h5 s3.h5
+  expect 3 "shard 2/4: no results file" "$isoster" merge -o x.h5 s0.h5 s1.h5 s3.h5
+  [ ! -e x.h5 ] && [ ! -e x.h5.tmp ] || fail "an unfinished merge wrote a file"
+  expect 1 "shard differs" run 1 --catalog m/catalog.csv --output s2.h5 --shard 1/4 --resume
+  rm stop
+  run 1 --catalog m/catalog.csv --output s2.h5 --shard 2/4 --resume --quiet || fail "resume"
+  "$isoster" merge -q -o x.h5 s0.h5 s1.h5 s2.h5 s3.h5 || fail "merge after resume"
+  same ref.h5 x.h5
+  # Inputs that do not belong together.
+  expect 1 "exists" "$isoster" merge -o x.h5 s0.h5 s1.h5 s2.h5 s3.h5
+  expect 1 "both shard 1" "$isoster" merge -o y.h5 s0.h5 s1.h5 s1.h5 s3.h5
+  expect 1 "not a shard" "$isoster" merge -o y.h5 s0.h5 ref.h5
+  run 1 --catalog m/catalog.csv --output c.h5 --shard 1/4 --maxit 60 --quiet
+  expect 1 "config_checksum" "$isoster" merge -o y.h5 s0.h5 c.h5 s2.h5 s3.h5
+  echo "not hdf5" > junk.h5
+  expect 1 "junk.h5: not an HDF5 file" "$isoster" merge -o y.h5 s0.h5 junk.h5
+  expect 2 "--shard must be K/N" run 1 --catalog m/catalog.csv --output y.h5 --shard 4/4
+  # --expect-ranks: a launcher that starts one-rank copies (or the wrong count) is refused.
+  expect 1 "this MPI world has 2 ranks" run 2 --catalog m/catalog.csv --output y.h5 --expect-ranks 3
+  expect 1 "MPI-aware" "$isoster" campaign --catalog m/catalog.csv --output y.h5 --expect-ranks 2
+  [ ! -e y.h5 ] && [ ! -e y.h5.journal ] || fail "a refused run left files"
   ;;
 tile)
   # One large image shared by all rows: each galaxy is fitted on its own box, read together

@@ -1,0 +1,84 @@
+// `isoster-merge` (`isoster merge` runs it): joins the results files of a sharded campaign into
+// one. An MPI executable like isoster-campaign; one rank is enough, more read in parallel.
+#include <mpi.h>
+
+#include <boost/program_options.hpp>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "isoster/version.hpp"
+#include "pipeline/shard_merge.hpp"
+
+namespace po = boost::program_options;
+
+namespace {
+
+// Returns -1 to run, else an exit status.
+int parse(int argc, char** argv, int rank, isoster::pipeline::MergeOptions& opt) {
+  po::options_description desc(
+      "isoster merge --output RESULTS.h5 SHARD.h5...\n"
+      "  joins the files of `isoster campaign --shard K/N` (K = 0..N-1) in catalog order into\n"
+      "  the file an unsharded campaign writes. Exit 0 written, 1 error, 3 shards unfinished\n"
+      "  (nothing written; each is named).\n\nOptions");
+  // clang-format off
+  desc.add_options()
+      ("help,h", "show this help")
+      ("version", "show the version")
+      ("output,o", po::value<std::string>(), "the merged results file (HDF5)")
+      ("overwrite", po::bool_switch(), "replace an existing output file")
+      ("quiet,q", po::bool_switch(), "no summary line");
+  po::options_description hidden;
+  hidden.add_options()("inputs", po::value<std::vector<std::string>>(), "shard files");
+  // clang-format on
+  po::options_description all;
+  all.add(desc).add(hidden);
+  po::positional_options_description pos;
+  pos.add("inputs", -1);
+  po::variables_map vm;
+  auto usage = [&](const std::string& m) {
+    if (rank == 0) std::cerr << "isoster merge: " << m << " (isoster merge --help)\n";
+    return 2;
+  };
+  try {
+    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
+    po::notify(vm);
+  } catch (const po::error& e) {
+    return usage(e.what());
+  }
+  if (vm.count("help")) {
+    if (rank == 0) std::cout << desc << '\n';
+    return 0;
+  }
+  if (vm.count("version")) {
+    if (rank == 0)
+      std::cout << "isoster " << ISOSTER_VERSION << " (" << ISOSTER_GIT_REVISION << ")\n";
+    return 0;
+  }
+  if (!vm.count("output")) return usage("--output is required");
+  if (!vm.count("inputs")) return usage("no shard files given");
+  opt.output = vm["output"].as<std::string>();
+  opt.inputs = vm["inputs"].as<std::vector<std::string>>();
+  opt.overwrite = vm["overwrite"].as<bool>();
+  opt.quiet = vm["quiet"].as<bool>();
+  std::ostringstream cmd;
+  cmd << "isoster merge";
+  for (int k = 1; k < argc; ++k) cmd << ' ' << argv[k];
+  opt.command_line = cmd.str();
+  return -1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  MPI_Init(&argc, &argv);
+  int rank = 0;
+  MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  isoster::pipeline::MergeOptions opt;
+  int code = parse(argc, argv, rank, opt);
+  MPI_Allreduce(MPI_IN_PLACE, &code, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  if (code < 0) code = isoster::pipeline::merge_shards(opt, MPI_COMM_WORLD);
+  MPI_Finalize();
+  return code;
+}
