@@ -33,6 +33,7 @@
 #include "pipeline/catalog.hpp"
 #include "pipeline/galaxy.hpp"
 #include "pipeline/journal.hpp"
+#include "pipeline/run_util.hpp"
 
 namespace isoster::pipeline {
 
@@ -80,20 +81,6 @@ std::string hex64(std::uint64_t v) {
   return b;
 }
 
-std::string utc_now() {
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char b[32];
-  std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return b;
-}
-
-bool exists(const std::string& p) {
-  struct stat s;
-  return ::stat(p.c_str(), &s) == 0;
-}
-
 long file_size(const std::string& p) {
   struct stat s;
   return ::stat(p.c_str(), &s) == 0 ? static_cast<long>(s.st_size) : 0;
@@ -103,15 +90,6 @@ long file_size(const std::string& p) {
 std::string file_part(const std::string& image) {
   const auto k = image.find('[');
   return k == std::string::npos ? image : image.substr(0, k);
-}
-
-// Broadcasts a string from rank 0.
-std::string bcast_string(std::string s, MPI_Comm comm) {
-  long n = static_cast<long>(s.size());
-  MPI_Bcast(&n, 1, MPI_LONG, 0, comm);
-  s.resize(static_cast<std::size_t>(n));
-  if (n > 0) MPI_Bcast(s.data(), static_cast<int>(n), MPI_CHAR, 0, comm);
-  return s;
 }
 
 // Fits batches of catalog rows with the rank's OpenMP threads and journals each batch.

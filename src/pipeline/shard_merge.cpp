@@ -1,34 +1,19 @@
 #include "pipeline/shard_merge.hpp"
 
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cstdio>
-#include <ctime>
 #include <iostream>
 #include <map>
 #include <sstream>
 
 #include "io/results_h5.hpp"
 #include "isoster/version.hpp"
+#include "pipeline/run_util.hpp"
 
 namespace isoster::pipeline {
 
 namespace {
-
-bool exists(const std::string& p) {
-  struct stat st;
-  return ::stat(p.c_str(), &st) == 0;
-}
-
-std::string utc_now() {
-  char buf[32];
-  const std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
 
 // What became of a shard whose results file is absent: its journal tells.
 std::string unfinished_state(const std::string& path) {
@@ -128,14 +113,6 @@ Survey survey(const MergeOptions& opt) {
     s.files.push_back(pf.first);
     s.summary.push_back(std::move(pf.second));
   }
-  return s;
-}
-
-std::string bcast_string(std::string s, MPI_Comm comm) {
-  long n = static_cast<long>(s.size());
-  MPI_Bcast(&n, 1, MPI_LONG, 0, comm);
-  s.resize(static_cast<std::size_t>(n));
-  MPI_Bcast(s.data(), static_cast<int>(n), MPI_CHAR, 0, comm);
   return s;
 }
 
