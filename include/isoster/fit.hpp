@@ -41,6 +41,18 @@ struct ForcedGeometry {
 std::vector<Isophote> fit_forced(const ImageView& image, const std::vector<ForcedGeometry>& geoms,
                                  const FitConfig& cfg, const ImageView* variance = nullptr);
 
+// Harmonic deviations of any orders on the geometry of each row of a fit or forced table
+// (`--harmonics 3,4,5,6`). Each row's ellipse is sampled again, as forced photometry does, and
+// the orders are fitted as A3..B4 are: IRAF sequentially on the residuals of the first and second
+// harmonics (3 and 4 first, then the others in ascending order), photutils independently, or all
+// in one joint fit with simultaneous_harmonics (ISOFIT). Normalised by sma |GRAD| of the row, the
+// errors with its GRAD_R_ERR. `orders`: 3 <= n <= 64, at most 8, ascending, no repeats (throws
+// std::invalid_argument otherwise). Returns rows.size() x orders.size() x {A, A_ERR, B, B_ERR};
+// NaN for the central row and rows without a gradient or with too few samples.
+std::vector<double> measure_harmonics(const ImageView& image, const std::vector<Isophote>& rows,
+                                      const std::vector<int>& orders, const FitConfig& cfg,
+                                      const ImageView* variance = nullptr);
+
 // The 2-D model of a profile on an nx x ny grid: each pixel lies between two fitted ellipses
 // (found by its elliptical radius in each one's own geometry) and gets the intensity interpolated
 // linearly between them; inside the innermost one it goes towards the central row's intensity;

@@ -12,6 +12,7 @@
 #include <sstream>
 
 #include "cli/fit_options.hpp"
+#include "cli/harmonic_columns.hpp"
 #include "isoster/fit.hpp"
 #include "isoster/version.hpp"
 
@@ -154,11 +155,12 @@ Outcome fit_one(const FitJob& job, const std::string& input, const std::string& 
         io::PlaneRequest req = job.plane;
         req.plane = static_cast<int>(p);
         io::ImageInfo pi;
+        Image band;
         if (p == info.plane) {
           rows[p] = res.rows;
           pi = info;
         } else {
-          Image band = io::read_image(input, req, &pi);
+          band = io::read_image(input, req, &pi);
           if (!job.mask.empty()) {
             const auto mask = io::read_mask(job.mask, band.nx(), band.ny());
             apply_mask(band, mask.data());
@@ -166,6 +168,8 @@ Outcome fit_one(const FitJob& job, const std::string& input, const std::string& 
           rows[p] = fit_forced(band.view(), geom, job.cfg);
         }
         metas[p] = make_meta(job, input, pi, res);
+        add_harmonic_columns(p == info.plane ? img.view() : band.view(), rows[p], job.harmonics,
+                             job.cfg, nullptr, metas[p]);
         metas[p].items.push_back({"REFPLANE", std::to_string(info.plane),
                                   "0-based plane whose fit gives the geometry", true});
         metas[p].items.push_back({"FORCED", p == info.plane ? "0" : "1",
@@ -177,7 +181,10 @@ Outcome fit_one(const FitJob& job, const std::string& input, const std::string& 
       }
       io::write_tables(output, bands);
     } else {
-      io::write_table(output, res.rows, make_meta(job, input, info, res), job.format);
+      io::TableMeta meta = make_meta(job, input, info, res);
+      add_harmonic_columns(img.view(), res.rows, job.harmonics, job.cfg,
+                           job.variance.empty() ? nullptr : &vview, meta);
+      io::write_table(output, res.rows, meta, job.format);
     }
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "cli/fit_parameters.hpp"
+#include "cli/harmonic_columns.hpp"
 #include "isoster/version.hpp"
 
 namespace po = boost::program_options;
@@ -38,6 +39,9 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
       ("variance", po::value<std::string>(), "variance image: weighted fits (same shape)")
       ("weight", po::value<std::string>(), "inverse-variance image: weighted fits (same shape)")
       ("config", po::value<std::string>(), "INI file with any of the fit parameters")
+      ("harmonics", po::value<std::string>(),
+       "harmonic orders to measure, e.g. 3,4,5,6 (3..64, at most 8): extra columns A5, A5_ERR, "
+       "B5, B5_ERR... after the fixed A3..B4")
       ("quiet,q", flag(), "no per-image summary lines");
   // clang-format on
   po::options_description hidden;
@@ -98,6 +102,13 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
   if (!job.variance.empty() && job.images.size() > 1)
     usage("--variance/--weight take one input image");
   take(vm, "quiet", job.quiet);
+  if (vm.count("harmonics")) {
+    try {
+      job.harmonics = parse_harmonic_orders(vm["harmonics"].as<std::string>());
+    } catch (const std::invalid_argument& e) {
+      usage(e.what());
+    }
+  }
   if (!io::parse_format(vm["format"].as<std::string>(), job.format))
     usage("--format must be fits, ecsv or csv");
   if (job.all_planes && job.format != io::TableFormat::Fits)

@@ -23,6 +23,7 @@ struct FitJob {
   io::PlaneRequest plane;
   io::TableFormat format = io::TableFormat::Fits;
   bool quiet = false;
+  std::vector<int> harmonics;  // --harmonics: orders measured, 3 and 4 included; empty: none
   FitConfig cfg;
 };
 

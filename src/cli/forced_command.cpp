@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "cli/fit_parameters.hpp"
+#include "cli/harmonic_columns.hpp"
 #include "io/fits_image.hpp"
 #include "io/table_reader.hpp"
 #include "io/table_writer.hpp"
@@ -70,7 +71,9 @@ int run_forced(int argc, const char* const* argv) {
       ("mask", po::value<std::string>(), "mask image, non-zero = bad pixel")
       ("variance", po::value<std::string>(), "variance image: weighted means (same shape)")
       ("weight", po::value<std::string>(), "inverse-variance image: weighted means")
-      ("config", po::value<std::string>(), "INI file with fit parameters");
+      ("config", po::value<std::string>(), "INI file with fit parameters")
+      ("harmonics", po::value<std::string>(),
+       "harmonic orders to measure, e.g. 3,4,5,6 (3..64, at most 8): extra columns A5, A5_ERR...");
   po::options_description hidden;
   hidden.add_options()("image", po::value<std::string>(), "input image");
   // clang-format on
@@ -160,6 +163,14 @@ int run_forced(int argc, const char* const* argv) {
       }
       if (vm.count("variance") && vm.count("weight"))
         throw Usage{"give at most one of --variance and --weight"};
+      std::vector<int> harmonics;
+      if (vm.count("harmonics")) {
+        try {
+          harmonics = parse_harmonic_orders(vm["harmonics"].as<std::string>());
+        } catch (const std::invalid_argument& e) {
+          throw Usage{e.what()};
+        }
+      }
       Image var;
       const bool weighted = vm.count("variance") || vm.count("weight");
       if (weighted) {
@@ -193,6 +204,7 @@ int run_forced(int argc, const char* const* argv) {
       str("COMPAT", to_string(cfg.compat), "behaviour family");
       str("INTEGR", to_string(cfg.integrator), "integration mode");
       num("FFLAG", cfg.fflag_value(), "largest flagged fraction");
+      add_harmonic_columns(img.view(), rows, harmonics, cfg, weighted ? &vview : nullptr, m);
       io::write_table(out, rows, m, format);
       std::cout << image << ": " << rows.size() << " forced isophotes -> " << out << '\n';
     } catch (const io::IoError& e) {

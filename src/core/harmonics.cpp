@@ -314,4 +314,60 @@ Harmonic fit_harmonic_independent(const Ring& r, int order) {
   return h;
 }
 
+bool fit_harmonics_joint(const Ring& r, bool iraf, const int* orders, int n_orders, Harmonic* out) {
+  constexpr int kMax = 5 + 2 * kMaxJointOrders;
+  if (n_orders < 1 || n_orders > kMaxJointOrders) return false;
+  // As fit_general: IRAF fits mean-subtracted samples without a constant, photutils with one.
+  const int nh = 4 + 2 * n_orders, off = iraf ? 0 : 1, dim = nh + off;
+  const bool weighted = r.var != nullptr;
+  // Padded to kMax with an identity block: the solver's size is fixed, the unused terms decouple.
+  double M[kMax * kMax] = {}, rhs[kMax] = {}, b[kMax];
+  auto basis = [&](int k) {  // b[0] constant, then sin, cos of 1, 2 and each order
+    b[0] = 1.0;
+    b[1] = r.s1[k];
+    b[2] = r.c1[k];
+    b[3] = r.s2[k];
+    b[4] = r.c2[k];
+    for (int i = 0; i < n_orders; ++i) angle_n(r, k, orders[i], b[6 + 2 * i], b[5 + 2 * i]);
+  };
+  int cnt = 0;
+  for (int k = 0; k < r.npoint; ++k) {
+    if (!std::isfinite(r.val[k])) continue;
+    basis(k);
+    const double w = weighted ? 1.0 / r.var[k] : 1.0, y = r.val[k] - r.mean;
+    for (int a = 0; a < dim; ++a) {
+      rhs[a] += w * b[a + 1 - off] * y;
+      for (int c = 0; c <= a; ++c) M[a * kMax + c] += w * b[a + 1 - off] * b[c + 1 - off];
+    }
+    ++cnt;
+  }
+  const int dof = cnt - (nh + 1);
+  if (dof < 1) return false;
+  for (int a = 0; a < dim; ++a)
+    for (int c = a + 1; c < dim; ++c) M[a * kMax + c] = M[c * kMax + a];
+  for (int a = dim; a < kMax; ++a) M[a * kMax + a] = 1.0;
+  double c[kMax], inv[kMax], det;
+  if (!kern::spd_solve_n<kMax>(M, rhs, c, inv, &det)) return false;
+  // Without weights the errors scale with the residuals' rms, N - (terms + 1) degrees of freedom.
+  double scale = 1.0;
+  if (!weighted) {
+    double see = 0;
+    for (int k = 0; k < r.npoint; ++k) {
+      if (!std::isfinite(r.val[k])) continue;
+      basis(k);
+      double e = r.val[k] - r.mean;
+      for (int a = 0; a < dim; ++a) e -= c[a] * b[a + 1 - off];
+      see += e * e;
+    }
+    scale = std::sqrt(see / dof);
+  }
+  for (int i = 0; i < n_orders; ++i) {
+    out[i].A = c[off + 4 + 2 * i];
+    out[i].B = c[off + 5 + 2 * i];
+    out[i].eA = scale * std::sqrt(inv[off + 4 + 2 * i]);
+    out[i].eB = scale * std::sqrt(inv[off + 5 + 2 * i]);
+  }
+  return true;
+}
+
 }  // namespace isoster::detail

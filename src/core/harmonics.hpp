@@ -33,7 +33,15 @@ Harmonic fit_harmonic_sequential(const Ring& r, double* resid, int order);
 // photutils: independent 3-term fit (constant, sin n phi, cos n phi) on the raw samples.
 Harmonic fit_harmonic_independent(const Ring& r, int order);
 
-// cos(n phi), sin(n phi) from cos/sin of phi (n = 1..4) without trigonometric calls.
+// Joint fit (ISOFIT design, spec 7.5) of the first and second harmonics and the given orders
+// (each >= 3, at most kMaxJointOrders) with the design of fit_first_second's joint fit (IRAF:
+// mean-subtracted samples, no constant; photutils: a constant), weighted when the ring has
+// variances. out[i]: order orders[i]. Returns false (out untouched) without a degree of freedom
+// left or when the system is singular.
+constexpr int kMaxJointOrders = 8;
+bool fit_harmonics_joint(const Ring& r, bool iraf, const int* orders, int n_orders, Harmonic* out);
+
+// cos(n phi), sin(n phi) from cos/sin of phi (any n >= 1) without trigonometric calls.
 void multiple_angle(double c, double s, int n, double& cn, double& sn);
 
 }  // namespace isoster::detail

@@ -430,6 +430,49 @@ void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isop
   higher_harmonics(p, a, row);
 }
 
+namespace {
+
+// a_n = A_n / (a |grad|); the errors add the gradient's relative error rho (spec 3.3).
+void normalise(const Harmonic& h, double norm, double rho, double* out) {
+  const double an = h.A / norm, bn = h.B / norm;
+  out[0] = an;
+  out[2] = bn;
+  if (h.eA > 0 && h.A != 0 && h.eB > 0 && h.B != 0) {
+    out[1] = std::hypot(h.eA / norm, an * rho);
+    out[3] = std::hypot(h.eB / norm, bn * rho);
+  } else {
+    out[1] = out[3] = NAN;
+  }
+}
+
+}  // namespace
+
+void IsophoteFitter::harmonics_of_last(double a, double grad, double rho, const int* orders,
+                                       int n_orders, double* out) {
+  const Ring& ring = sampler_.last(0);
+  const double norm = a * std::fabs(grad);
+  rho = std::isfinite(rho) ? rho : 0.8;
+  Harmonic h[kMaxJointOrders];
+  for (int i = 0; i < n_orders; ++i) h[i] = Harmonic{};
+  if (cfg_.simultaneous_harmonics) {
+    fit_harmonics_joint(ring, iraf_, orders, n_orders, h);
+  } else if (iraf_) {
+    const FirstSecond fs = fit_first_second(ring, true);
+    double* e = resid_.data();
+    residuals(ring, fs.ok ? fs : FirstSecond{}, e);
+    // Each order is fitted to what the lower ones left, 3 and 4 first as in the fit.
+    int i = 0;
+    for (int n = 3; i < n_orders; ++n) {
+      const Harmonic hn = fit_harmonic_sequential(ring, e, n);
+      if (n == orders[i]) h[i++] = hn;
+      if (n >= 4 && i < n_orders) n = std::max(n, orders[i] - 1);
+    }
+  } else {
+    for (int i = 0; i < n_orders; ++i) h[i] = fit_harmonic_independent(ring, orders[i]);
+  }
+  for (int i = 0; i < n_orders; ++i) normalise(h[i], norm, rho, out + 4 * i);
+}
+
 void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row) {
   // The main-ring buffers (slot 0) hold this pass's samples; resid_ its residuals when fitted.
   const Ring& ring = sampler_.last(0);
@@ -453,17 +496,7 @@ void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row) {
   const double norm = a * std::fabs(p.g);
   const double rho = std::isfinite(p.rho) ? p.rho : 0.8;
   double out[2][4];
-  for (int i = 0; i < 2; ++i) {
-    const double an = h[i].A / norm, bn = h[i].B / norm;
-    out[i][0] = an;
-    out[i][2] = bn;
-    if (h[i].eA > 0 && h[i].A != 0 && h[i].eB > 0 && h[i].B != 0) {
-      out[i][1] = std::hypot(h[i].eA / norm, an * rho);
-      out[i][3] = std::hypot(h[i].eB / norm, bn * rho);
-    } else {
-      out[i][1] = out[i][3] = NAN;
-    }
-  }
+  for (int i = 0; i < 2; ++i) normalise(h[i], norm, rho, out[i]);
   row.a3 = out[0][0];
   row.a3_err = out[0][1];
   row.b3 = out[0][2];

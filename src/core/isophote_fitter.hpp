@@ -44,6 +44,12 @@ class IsophoteFitter {
   // gradient state). NITER 0, geometry errors 0; STOP 0 (measured), 1 (more than fflag of the
   // samples flagged) or 3 (no harmonic fit possible: INTENS may still be defined).
   Isophote measure_forced(double a, const Geometry& g, RingMode mode);
+  // Harmonics of any orders (each >= 3, ascending) on the samples of the last measure_forced:
+  // IRAF sequential on the residuals (3 and 4 subtracted first), photutils independent, or one
+  // joint fit with --simultaneous-harmonics. Normalised as A3..B4 by a |grad|, errors with the
+  // relative gradient error rho. out: per order A, A_ERR, B, B_ERR.
+  void harmonics_of_last(double a, double grad, double rho, const int* orders, int n_orders,
+                         double* out);
   long samples() const { return sampler_.samples_taken(); }
   // Weighted fits with this variance map (RingSampler::set_variance); null: none.
   void set_variance(const ImageView* var);

@@ -28,9 +28,9 @@ Image make_sersic(const SersicSpec& s) {
           const double dx = x - s.x0, dy = y - s.y0;
           const double xp = dx * ct + dy * st, yp = -dx * st + dy * ct;
           double R = std::sqrt(xp * xp + yp * yp / (q * q));
-          if (s.b4 != 0 && R > 0) {
+          if ((s.b4 != 0 || s.bn != 0) && R > 0) {
             const double phi = std::atan2(yp, xp);
-            R *= 1 - s.b4 * std::cos(4 * phi);
+            R *= 1 - s.b4 * std::cos(4 * phi) - s.bn * std::cos(s.bn_order * phi);
           }
           acc += sersic_intensity(s, R);
         }

@@ -114,12 +114,18 @@ std::string fits_message(int status) {
 void append_table(fitsfile* f, const std::vector<Isophote>& rows, const TableMeta& meta,
                   const std::string& extname, int& status) {
   const auto& cols = table_columns();
-  const int ncol = static_cast<int>(cols.size());
+  const int nfixed = static_cast<int>(cols.size());
+  const int ncol = nfixed + static_cast<int>(meta.extra.size());
   std::vector<std::string> names, forms, units;
   for (const auto& c : cols) {
     names.emplace_back(c.name);
     forms.emplace_back(c.integer ? "1J" : "1D");
     units.push_back(unit_of(c, meta.bunit));
+  }
+  for (const auto& e : meta.extra) {
+    names.push_back(e.name);
+    forms.emplace_back("1D");
+    units.push_back(e.unit);
   }
   std::vector<char*> ttype, tform, tunit;
   for (int i = 0; i < ncol; ++i) {
@@ -130,7 +136,7 @@ void append_table(fitsfile* f, const std::vector<Isophote>& rows, const TableMet
   std::string ext = extname;
   fits_create_tbl(f, BINARY_TBL, 0, ncol, ttype.data(), tform.data(), tunit.data(), ext.data(),
                   &status);
-  for (int i = 0; i < ncol && !status; ++i) {
+  for (int i = 0; i < nfixed && !status; ++i) {
     if (!cols[i].integer) continue;
     const std::string key = "TNULL" + std::to_string(i + 1);
     long tnull = kNullInt;
@@ -152,7 +158,7 @@ void append_table(fitsfile* f, const std::vector<Isophote>& rows, const TableMet
   const long n = static_cast<long>(rows.size());
   std::vector<double> dcol(n);
   std::vector<int> icol(n);
-  for (int c = 0; c < ncol && !status; ++c) {
+  for (int c = 0; c < nfixed && !status; ++c) {
     if (n == 0) break;
     if (cols[c].integer) {
       for (long r = 0; r < n; ++r) icol[r] = static_cast<int>(column_value(rows[r], c));
@@ -161,6 +167,10 @@ void append_table(fitsfile* f, const std::vector<Isophote>& rows, const TableMet
       for (long r = 0; r < n; ++r) dcol[r] = column_value(rows[r], c);
       fits_write_col(f, TDOUBLE, c + 1, 1, 1, n, dcol.data(), &status);
     }
+  }
+  for (std::size_t e = 0; e < meta.extra.size() && n > 0 && !status; ++e) {
+    std::vector<double> v = meta.extra[e].values;  // CFITSIO takes a non-const buffer
+    fits_write_col(f, TDOUBLE, nfixed + static_cast<int>(e) + 1, 1, 1, n, v.data(), &status);
   }
   if (!status) fits_write_chksum(f, &status);
 }
@@ -205,6 +215,11 @@ void write_text(const std::string& tmp, const std::string& path, const std::vect
       if (!u.empty()) out << ", unit: " << u;
       out << ", datatype: " << (c.integer ? "int32" : "float64") << "}\n";
     }
+    for (const auto& e : meta.extra) {
+      out << "# - {name: " << e.name;
+      if (!e.unit.empty()) out << ", unit: " << e.unit;
+      out << ", datatype: float64}\n";
+    }
     out << "# meta: !!omap\n";
     for (const auto& m : meta.items) {
       std::string v = m.value;
@@ -216,12 +231,14 @@ void write_text(const std::string& tmp, const std::string& path, const std::vect
   }
   for (std::size_t i = 0; i < cols.size(); ++i)
     out << (i ? std::string(1, sep) : "") << cols[i].name;
+  for (const auto& e : meta.extra) out << sep << e.name;
   out << '\n';
-  for (const auto& r : rows) {
+  for (std::size_t k = 0; k < rows.size(); ++k) {
     for (std::size_t i = 0; i < cols.size(); ++i) {
       if (i) out << sep;
-      out << format_value(column_value(r, static_cast<int>(i)), cols[i].integer);
+      out << format_value(column_value(rows[k], static_cast<int>(i)), cols[i].integer);
     }
+    for (const auto& e : meta.extra) out << sep << format_value(e.values[k], false);
     out << '\n';
   }
   out.flush();
@@ -234,8 +251,16 @@ void write_text(const std::string& tmp, const std::string& path, const std::vect
 
 }  // namespace
 
+static void check_extra(const std::string& path, std::size_t nrows, const TableMeta& meta) {
+  for (const auto& e : meta.extra)
+    if (e.values.size() != nrows)
+      throw IoError(path + ": column " + e.name + " has " + std::to_string(e.values.size()) +
+                    " values for " + std::to_string(nrows) + " rows");
+}
+
 void write_table(const std::string& path, const std::vector<Isophote>& rows, const TableMeta& meta,
                  TableFormat fmt) {
+  check_extra(path, rows.size(), meta);
   const std::string tmp = temp_name(path);
   if (fmt == TableFormat::Fits)
     write_fits(tmp, path, {BandTable{"ISOPHOTES", &rows, &meta}});
@@ -245,6 +270,7 @@ void write_table(const std::string& path, const std::vector<Isophote>& rows, con
 }
 
 void write_tables(const std::string& path, const std::vector<BandTable>& tables) {
+  for (const auto& t : tables) check_extra(path, t.rows->size(), *t.meta);
   const std::string tmp = temp_name(path);
   write_fits(tmp, path, tables);
   commit(tmp, path);

@@ -20,9 +20,16 @@ struct MetaItem {
   bool numeric = false;
 };
 
+// A float column after the fixed ones (e.g. A5, A5_ERR, ... of --harmonics): one value per row.
+struct ExtraColumn {
+  std::string name, unit;
+  std::vector<double> values;
+};
+
 struct TableMeta {
   std::string bunit;  // unit of the intensity columns (input BUNIT), may be empty
   std::vector<MetaItem> items;
+  std::vector<ExtraColumn> extra;  // appended in order; each as long as the table
 };
 
 // Column description shared by every format and store (name, unit kind, the field it holds):

@@ -564,3 +564,37 @@ TEST_F(CliTest, PlaneOfCubeEqualsTheSamePlaneAsImage) {
 }
 
 }  // namespace
+
+// --harmonics: extra columns A5..B6_ERR after the fixed ones, in FITS and CSV alike, the fixed
+// columns unchanged; the same for forced photometry; bad order lists are usage errors.
+TEST_F(CliTest, HarmonicsOfAnyOrderAddColumns) {
+  const std::string in = write_galaxy("gal.fits");
+  ASSERT_EQ(run({"fit", in, "-o", path("plain.fits"), "-q"}).status, 0);
+  const RunResult r = run({"fit", in, "-o", path("h.fits"), "-q", "--harmonics", "3,4,5,6"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  expect_same_tables(path("plain.fits"), path("h.fits"));
+  const auto sma = ist::read_table_column(path("h.fits"), 1, "SMA");
+  for (const char* c : {"A5", "A5_ERR", "B5", "B5_ERR", "A6", "A6_ERR", "B6", "B6_ERR"}) {
+    const auto v = ist::read_table_column(path("h.fits"), 1, c);
+    ASSERT_EQ(v.size(), sma.size()) << c;
+    int finite = 0;
+    for (double x : v) finite += std::isfinite(x);
+    EXPECT_GE(finite, static_cast<int>(sma.size()) / 2) << c;
+    EXPECT_TRUE(std::isnan(v[0])) << c << ": the central row has no harmonics";
+  }
+  ASSERT_EQ(
+      run({"fit", in, "-o", path("h.csv"), "--format", "csv", "-q", "--harmonics", "6,5"}).status,
+      0);
+  const auto lines = lines_of(slurp(path("h.csv")));
+  ASSERT_GT(lines.size(), 2u);
+  EXPECT_TRUE(contains(lines[0], ",SAREA,A5,A5_ERR,B5,B5_ERR,A6,A6_ERR,B6,B6_ERR")) << lines[0];
+  const RunResult f = run(
+      {"forced", in, "--template", path("plain.fits"), "-o", path("f.fits"), "--harmonics", "8"});
+  ASSERT_EQ(f.status, 0) << f.err;
+  EXPECT_EQ(ist::read_table_column(path("f.fits"), 1, "B8").size(), sma.size());
+  for (const std::string bad : {"2", "5,x", "", "5,", "3,4,5,6,7,8,9,10,11", "65"})
+    expect_failure({"fit", in, "-o", path("x.fits"), "--harmonics", bad}, 2, {"--harmonics"});
+  expect_failure(
+      {"forced", in, "--template", path("plain.fits"), "-o", path("x.fits"), "--harmonics", "1"}, 2,
+      {"--harmonics"});
+}
