@@ -1,5 +1,10 @@
 #include <algorithm>
 #include <cmath>
+#include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "isoster/fit.hpp"
 #include "isoster/kernels.hpp"
@@ -14,12 +19,16 @@ struct Ring {
   double h[4];  // intensity amplitudes of sin 3, cos 3, sin 4, cos 4 (A3.. times a |grad|)
 };
 
-// Elliptical radius of (x, y) in the ring's frame, and its polar angle there.
-inline double radius(const Ring& r, double x, double y, double& xp, double& yp) {
-  const double dx = x - r.x0, dy = y - r.y0;
-  xp = dx * r.ct + dy * r.st;
-  yp = (-dx * r.st + dy * r.ct) * r.iq;
-  return std::sqrt(xp * xp + yp * yp);
+// Two square roots in one instruction where SSE2 has it: the interpolation's two radii.
+inline void sqrt2(double a, double b, double& ra, double& rb) {
+#if defined(__SSE2__)
+  const __m128d r = _mm_sqrt_pd(_mm_set_pd(b, a));
+  ra = _mm_cvtsd_f64(r);
+  rb = _mm_cvtsd_f64(_mm_unpackhi_pd(r, r));
+#else
+  ra = std::sqrt(a);
+  rb = std::sqrt(b);
+#endif
 }
 
 }  // namespace
@@ -56,47 +65,74 @@ Image build_model(const std::vector<Isophote>& rows, int nx, int ny, bool harmon
   const int n = static_cast<int>(rings.size());
   if (n == 0) return model;
   if (!std::isfinite(central)) central = rings[0].intens;
-  auto harm = [&](const Ring& r, double xp, double yp) {
-    if (!harmonics) return 0.0;
-    const double rr = std::hypot(xp, yp);
-    if (rr == 0) return 0.0;
-    const double c = xp / rr, s = yp / rr;
+  // Harmonic deviation at polar angle (xp, yp) / R in a ring's frame.
+  auto harm = [&](const Ring& r, double xp, double yp, double R) {
+    if (!harmonics || R == 0) return 0.0;
+    const double inv = 1.0 / R;
+    const double c = xp * inv, s = yp * inv;
     const double c2 = c * c - s * s, s2 = 2 * s * c;
     const double c3 = c2 * c - s2 * s, s3 = s2 * c + c2 * s;
     const double c4 = c2 * c2 - s2 * s2, s4 = 2 * s2 * c2;
     return r.h[0] * s3 + r.h[1] * c3 + r.h[2] * s4 + r.h[3] * c4;
   };
+  // Along a row each ring's frame coordinates are linear in i: xp = X + i cx, yp = Y + i cy.
+  // Structure of arrays: the walk touches X, Y, cx, cy and a^2 only.
+  const std::size_t nr = static_cast<std::size_t>(n);
+  std::vector<double> X(nr), Y(nr), cx(nr), cy(nr), a2(nr), sma(nr), in(nr);
+  for (std::size_t k = 0; k < nr; ++k) {
+    cx[k] = rings[k].ct;
+    cy[k] = -rings[k].st * rings[k].iq;
+    a2[k] = rings[k].a * rings[k].a;
+    sma[k] = rings[k].a;
+    in[k] = rings[k].intens;
+  }
+  double* const Xp = X.data();
+  double* const Yp = Y.data();
+  const double *const cxp = cx.data(), *const cyp = cy.data(), *const a2p = a2.data();
   for (int j = 0; j < ny; ++j) {
+    for (std::size_t k = 0; k < nr; ++k) {
+      const Ring& r = rings[k];
+      const double dx = -r.x0, dy = j - r.y0;
+      Xp[k] = dx * r.ct + dy * r.st;
+      Yp[k] = (-dx * r.st + dy * r.ct) * r.iq;
+    }
+    auto frame = [&](int k, double i, double& xp, double& yp) {
+      xp = std::fma(i, cxp[k], Xp[k]);
+      yp = std::fma(i, cyp[k], Yp[k]);
+      return xp * xp + yp * yp;  // R^2
+    };
+    float* out = &model.at(0, j);
     int k = 0;  // the pixel lies between rings k and k + 1 (coherent along a row)
     for (int i = 0; i < nx; ++i) {
-      double xa, ya, xb, yb;
-      // d_k = R_k - a_k decreases with k for nested isophotes: walk k to the crossing.
-      double da = radius(rings[k], i, j, xa, ya) - rings[k].a;
+      double xa, ya, xb = 0, yb = 0;
+      // R_k^2 - a_k^2 decreases with k for nested isophotes: walk k to the crossing, comparing
+      // squares (R < a exactly when R^2 < a^2), so that no square root delays the decisions.
+      double qa = frame(k, i, xa, ya);
       int guard = 0;
-      while (da < 0 && k > 0 && guard++ < n) {
-        --k;
-        da = radius(rings[k], i, j, xa, ya) - rings[k].a;
-      }
-      double db = k + 1 < n ? radius(rings[k + 1], i, j, xb, yb) - rings[k + 1].a : 0;
-      while (k + 1 < n && db >= 0 && guard++ < 2 * n) {
+      while (qa < a2p[k] && k > 0 && guard++ < n) qa = frame(--k, i, xa, ya);
+      double qb = k + 1 < n ? frame(k + 1, i, xb, yb) : 0;
+      while (k + 1 < n && qb >= a2p[k + 1] && guard++ < 2 * n) {
         ++k;
-        da = db;
+        qa = qb;
         xa = xb;
         ya = yb;
-        db = k + 1 < n ? radius(rings[k + 1], i, j, xb, yb) - rings[k + 1].a : 0;
+        if (k + 1 < n) qb = frame(k + 1, i, xb, yb);
       }
       double v;
-      if (da < 0) {  // inside the innermost isophote: towards the central intensity
-        const double t = std::clamp((da + rings[0].a) / rings[0].a, 0.0, 1.0);
-        v = central + t * (rings[0].intens - central) + t * harm(rings[0], xa, ya);
+      if (qa < a2p[k]) {  // inside the innermost isophote (k = 0): towards the central value
+        const double Ra = std::sqrt(qa), t = Ra / sma[0];
+        v = central + t * (in[0] - central) + t * harm(rings[0], xa, ya, Ra);
       } else if (k + 1 >= n) {  // beyond the outermost isophote: nothing modelled
         v = 0;
       } else {
+        double Ra, Rb;
+        sqrt2(qa, qb, Ra, Rb);
+        const double da = Ra - sma[k], db = Rb - sma[k + 1];
         const double t = da / (da - db);
-        v = rings[k].intens + t * (rings[k + 1].intens - rings[k].intens) +
-            (1 - t) * harm(rings[k], xa, ya) + t * harm(rings[k + 1], xb, yb);
+        v = in[k] + t * (in[k + 1] - in[k]) + (1 - t) * harm(rings[k], xa, ya, Ra) +
+            t * harm(rings[k + 1], xb, yb, Rb);
       }
-      model.at(i, j) = static_cast<float>(v);
+      out[i] = static_cast<float>(v);
     }
   }
   return model;
