@@ -57,12 +57,13 @@ BENCHMARK_CAPTURE(BM_FullFit, M51, Case{"examples/data/M51.fits", -1, 256, 256})
     ->Unit(benchmark::kMillisecond);
 
 // Forced photometry at 50 SMAs (1 to 100 px, linear) on synth_highsnr, fixed geometry.
-void BM_Forced50(benchmark::State& state, bool fluxes) {
+void BM_Forced50(benchmark::State& state, bool fluxes, bool eccentric) {
   const isoster::Image img =
       isoster::io::read_image(std::string(ISOSTER_DATA_DIR) + "/tests/data/synth_highsnr.fits",
                               isoster::io::PlaneRequest{});
   isoster::FitConfig cfg;
   cfg.fluxes = fluxes;
+  cfg.sampling_eccentric = eccentric;
   std::vector<isoster::ForcedGeometry> g;
   for (int k = 0; k < 50; ++k) g.push_back({1.0 + k * 99.0 / 49, 256, 256, 0.2, 45});
   for (auto _ : state) {
@@ -70,8 +71,10 @@ void BM_Forced50(benchmark::State& state, bool fluxes) {
     benchmark::DoNotOptimize(rows.data());
   }
 }
-BENCHMARK_CAPTURE(BM_Forced50, with_fluxes, true)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Forced50, no_fluxes, false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Forced50, with_fluxes, true, false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Forced50, no_fluxes, false, false)->Unit(benchmark::kMicrosecond);
+// Eccentric-anomaly sampling: points in closed form, no IRAF walk (not IRAF-comparable).
+BENCHMARK_CAPTURE(BM_Forced50, eccentric_no_fluxes, false, true)->Unit(benchmark::kMicrosecond);
 
 // Model image 512 x 512 from the 69 isophotes of synth_highsnr's fit.
 void BM_Model(benchmark::State& state, bool harmonics) {

@@ -23,9 +23,10 @@ void annulus(double a, double step, bool linear, bool iraf, double& a1, double& 
 }
 
 int max_points(double a) {
-  // Steps are at least min(1/r, 0.5) with r <= a (and sectors at least 0.05 rad wide).
+  // Steps are at least min(1/r, 0.5) with r <= a (and sectors at least 0.05 rad wide);
+  // eccentric-anomaly rings have at least 64 points whatever their size.
   const double amax = std::max(a, 2.0);
-  return static_cast<int>(std::ceil((kTwoPi + 0.1) * amax)) + 16;
+  return std::max(64, static_cast<int>(std::ceil((kTwoPi + 0.1) * amax))) + 16;
 }
 
 namespace {
