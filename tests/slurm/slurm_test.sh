@@ -219,6 +219,12 @@ array)
   ISOSTER_SHARDS=4 submit --dependency="afterany:$e" "$slurm/merge.sbatch" >/dev/null
   wait_all 120
   same ref.h5 merged.h5
+  # The mock survey's job definition, submitted as a sharded campaign.
+  (cd jobs && ISOSTER_SUBMIT=1 ISOSTER_SHARDS=3 bash "$root/jobs/mock-survey/run.sh" \
+    "$work/survey" 30 -c 1 >/dev/null) || fail "jobs/mock-survey submission"
+  wait_all 180
+  "$py" "$root/jobs/mock-survey/check_truth.py" survey/results.h5 survey/truth.csv ||
+    fail "mock survey under SLURM"
   ;;
 drain)
   # Long enough to be caught mid-run: 3000 rows in batches of at most 16.
