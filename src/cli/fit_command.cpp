@@ -45,12 +45,6 @@ const char* extension(io::TableFormat f) {
   return ".fits";
 }
 
-std::string fmt(double v) {
-  std::ostringstream s;
-  s << v;
-  return s.str();
-}
-
 io::TableMeta make_meta(const FitJob& job, const std::string& input, const io::ImageInfo& info,
                         const FitResult& res) {
   const FitConfig& c = job.cfg;
@@ -60,7 +54,7 @@ io::TableMeta make_meta(const FitJob& job, const std::string& input, const io::I
     m.items.push_back({k, v, com, false});
   };
   auto num = [&](const char* k, double v, const char* com) {
-    m.items.push_back({k, fmt(v), com, true});
+    m.items.push_back(io::numeric_item(k, v, com));
   };
   str("ISOVER", ISOSTER_VERSION, "isoster version");
   str("ISOREV", ISOSTER_GIT_REVISION, "isoster git revision");

@@ -41,13 +41,6 @@ std::vector<double> numbers(const std::string& s, const char* what) {
   return v;
 }
 
-std::string fmt(double v) {
-  std::ostringstream s;
-  s.precision(17);
-  s << v;
-  return s.str();
-}
-
 }  // namespace
 
 int run_forced(int argc, const char* const* argv) {
@@ -187,7 +180,7 @@ int run_forced(int argc, const char* const* argv) {
         m.items.push_back({k, v, c, false});
       };
       auto num = [&](const char* k, double v, const char* c) {
-        m.items.push_back({k, fmt(v), c, true});
+        m.items.push_back(io::numeric_item(k, v, c));
       };
       str("ISOVER", ISOSTER_VERSION, "isoster version");
       str("ISOREV", ISOSTER_GIT_REVISION, "isoster git revision");

@@ -39,6 +39,9 @@ void add_harmonic_columns(const ImageView& image, const std::vector<Isophote>& r
   if (orders.size() <= 2) return;  // 3 and 4 only: the fixed columns
   const std::vector<double> h = measure_harmonics(image, rows, orders, cfg, variance);
   const std::size_t no = orders.size();
+  std::string list;
+  for (int n : orders) list += (list.empty() ? "" : ",") + std::to_string(n);
+  meta.items.push_back({"HARMONIC", list, "harmonic orders measured (A3..B4 and extra columns)"});
   for (std::size_t i = 0; i < no; ++i) {
     if (orders[i] == 3 || orders[i] == 4) continue;
     const std::string n = std::to_string(orders[i]);

@@ -16,7 +16,8 @@ namespace isoster::cli {
 std::vector<int> parse_harmonic_orders(const std::string& list);
 
 // Measures `orders` on `rows` and appends the columns A<n>, A<n>_ERR, B<n>, B<n>_ERR of every
-// order other than 3 and 4 (those are A3..B4) to `meta`. Nothing when only 3 and 4 are asked.
+// order other than 3 and 4 (those are A3..B4) to `meta`, and the keyword HARMONIC (the orders).
+// Nothing when only 3 and 4 are asked.
 void add_harmonic_columns(const ImageView& image, const std::vector<Isophote>& rows,
                           const std::vector<int>& orders, const FitConfig& cfg,
                           const ImageView* variance, io::TableMeta& meta);

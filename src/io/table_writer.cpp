@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
@@ -25,6 +26,12 @@ bool parse_format(const std::string& s, TableFormat& out) {
   else
     return false;
   return true;
+}
+
+MetaItem numeric_item(const std::string& key, double value, const std::string& comment) {
+  char buf[64];
+  const auto r = std::to_chars(buf, buf + sizeof buf, value);
+  return {key, std::string(buf, r.ptr), comment, true};
 }
 
 const std::vector<ColumnDef>& table_columns() {

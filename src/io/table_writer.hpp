@@ -20,6 +20,9 @@ struct MetaItem {
   bool numeric = false;
 };
 
+// A numeric item: the shortest decimal text that reads back as the same double ("0.2", "nan").
+MetaItem numeric_item(const std::string& key, double value, const std::string& comment);
+
 // A float column after the fixed ones (e.g. A5, A5_ERR, ... of --harmonics): one value per row.
 struct ExtraColumn {
   std::string name, unit;
