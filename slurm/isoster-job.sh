@@ -3,9 +3,9 @@
 #   isoster_launch CMD...        run CMD on every task: srun inside a SLURM job, mpirun outside
 #   isoster_resumable SCRIPT OUT CMD...
 #                                run a campaign step (results file OUT) that drains on USR1 or
-#                                TERM, adding --resume when OUT's journal exists; on exit 3
-#                                (drained) resubmit SCRIPT with the same resources and
-#                                arguments (isoster_script_args)
+#                                TERM, adding --resume when OUT's journal exists; drained
+#                                (exit 3) after the USR1 time-limit warning: resubmit SCRIPT
+#                                with the same resources and arguments (isoster_script_args)
 # Settings (environment; none needs an edit of the templates):
 #   ISOSTER_BIN            the isoster executable (default: isoster on PATH)
 #   ISOSTER_LAUNCH         replaces the launcher, e.g. "srun --mpi=pmix --overlap" (word-split)
@@ -53,17 +53,20 @@ isoster_launch() { "${isoster_launcher[@]}" "$@"; }
 
 isoster_step_pid=
 isoster_trapped=0
+isoster_warned=0
 isoster_script_args=()  # the template's own arguments, repeated on resubmission
-# SLURM sends --signal=B:USR1@N to the batch shell only: pass it on to the job's steps (the
-# ranks drain on USR1). Outside SLURM, to mpirun, which forwards it to the ranks.
+# SLURM sends --signal=B:USR1@N to the batch shell only: pass it on to the campaign (the ranks
+# drain on USR1). Only a drain after this warning resubmits the job: scancel (TERM alone) also
+# drains the ranks, but then the job stays stopped.
 isoster_forward_drain() {
   isoster_trapped=1
+  isoster_warned=1
   isoster_log "drain requested: forwarding USR1 to the campaign"
-  if [ -n "${SLURM_JOB_ID:-}" ]; then
-    scancel --signal=USR1 "$SLURM_JOB_ID" || true
-  elif [ -n "$isoster_step_pid" ]; then
-    kill -USR1 "$isoster_step_pid" 2>/dev/null || true
-  fi
+  # The launcher (srun or mpirun) passes USR1 on to its tasks; scancel also reaches the steps of
+  # this job when the launcher is some wrapper that does not.
+  [ -n "$isoster_step_pid" ] && kill -USR1 "$isoster_step_pid" 2>/dev/null
+  if [ -n "${SLURM_JOB_ID:-}" ]; then scancel --signal=USR1 "$SLURM_JOB_ID" 2>/dev/null; fi
+  return 0
 }
 
 # The job's resources, repeated on resubmission: options given on the original sbatch command
@@ -73,6 +76,7 @@ isoster_resubmit() {  # SCRIPT ARGS...
   shift
   opts+=(--parsable --dependency="afterany:$SLURM_JOB_ID" --job-name="$SLURM_JOB_NAME")
   opts+=(--ntasks="$SLURM_NTASKS" --nodes="${SLURM_JOB_NUM_NODES:-1}")
+  [ -n "${SLURM_NTASKS_PER_NODE:-}" ] && opts+=(--ntasks-per-node="${SLURM_NTASKS_PER_NODE%%(*}")
   [ -n "${SLURM_CPUS_PER_TASK:-}" ] && opts+=(--cpus-per-task="$SLURM_CPUS_PER_TASK")
   [ -n "${SLURM_JOB_PARTITION:-}" ] && opts+=(--partition="$SLURM_JOB_PARTITION")
   [ -n "${SLURM_JOB_ACCOUNT:-}" ] && opts+=(--account="$SLURM_JOB_ACCOUNT")
@@ -110,6 +114,9 @@ isoster_resumable() {  # SCRIPT OUT CMD... (SCRIPT: this template's real path, f
   if [ "$rc" -eq 3 ]; then
     if [ -z "${SLURM_JOB_ID:-}" ]; then
       isoster_log "drained; run the same command again to resume"
+    elif [ "$isoster_warned" != 1 ]; then
+      isoster_log "drained without the time-limit warning (scancel, stop file): not resubmitted;" \
+        "submit the job again to resume"
     elif [ "$ISOSTER_ROUND" -lt "$ISOSTER_MAX_RESUBMIT" ]; then
       next=$(isoster_resubmit "$script" "${isoster_script_args[@]}")
       isoster_log "drained; resubmitted as job $next (round $((ISOSTER_ROUND + 1)))"

@@ -1,6 +1,5 @@
 #include "pipeline/shard_merge.hpp"
 
-
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
@@ -88,8 +87,9 @@ Survey survey(const MergeOptions& opt) {
     ref_path = in;
   }
   if (found.empty()) {
-    s.error = "none of the " + std::to_string(opt.inputs.size()) +
-              " inputs exists, so nothing tells the shards apart";
+    // Every shard unfinished (they all drained at the same time limit, say): which is which is
+    // unknown, but each input is named with what its journal says.
+    s.shards = s.missing = static_cast<long>(absent.size());
     for (const auto& a : absent) s.unfinished.push_back(a + ": " + unfinished_state(a));
     return s;
   }
@@ -100,8 +100,14 @@ Survey survey(const MergeOptions& opt) {
     if (!found.count(k) && ++s.missing)
       s.unfinished.push_back("shard " + std::to_string(k) + "/" + std::to_string(count) +
                              ": no results file among the inputs");
-  for (const auto& a : absent) s.unfinished.push_back(a + ": " + unfinished_state(a));
-  if (!s.unfinished.empty()) return s;
+  if (s.missing > 0) {
+    for (const auto& a : absent) s.unfinished.push_back(a + ": " + unfinished_state(a));
+    return s;
+  }
+  // Every shard is there: an absent extra input (a stale name in a list) changes nothing.
+  for (const auto& a : absent)
+    std::cerr << "isoster merge: warning: " << a << " does not exist; all " << count
+              << " shards are present without it\n";
   const std::int64_t rows = attr(found.begin()->second.second, "catalog_rows", -1);
   for (auto& [k, pf] : found) {
     if (attr(pf.second, "first_row", -1) != rows * k / count ||
@@ -178,7 +184,7 @@ int merge_shards(const MergeOptions& opt, MPI_Comm comm) {
   b.first = g_first;
   std::string error;
   int ranks_max = 0, threads_max = 0;
-  std::string start = "9999", catalog;
+  std::string start = "9999";
   try {
     std::int64_t g = g_first, i = i_first;
     for (long k = k0; k < k1; ++k) {
@@ -189,7 +195,6 @@ int merge_shards(const MergeOptions& opt, MPI_Comm comm) {
         throw std::runtime_error(files[k] + " changed while merging");
       ranks_max = std::max<int>(ranks_max, static_cast<int>(attr(f, "ranks", 0)));
       threads_max = std::max<int>(threads_max, static_cast<int>(attr(f, "threads", 0)));
-      start = std::min(start, text(f, "start_utc"));
       // A shard's offsets and galaxy numbers count from its own first row: shift them.
       for (auto& o : p.offset)
         if (o >= 0) o += i;
@@ -238,7 +243,9 @@ int merge_shards(const MergeOptions& opt, MPI_Comm comm) {
                             "catalog", "catalog_checksum", "status_codes"})
       L.text_attrs.push_back({key, text(f0, key)});
   }
-  // Rank 0 alone creates the schema, so only its attributes matter.
+  // Rank 0 alone creates the schema, so only its attributes matter: the earliest start of all.
+  if (rank == 0)
+    for (const auto& f : s.summary) start = std::min(start, text(f, "start_utc"));
   L.text_attrs.push_back({"command_line", opt.command_line});
   L.text_attrs.push_back({"start_utc", start});
   L.text_attrs.push_back({"end_utc", utc_now()});

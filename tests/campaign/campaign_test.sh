@@ -207,11 +207,17 @@ shards)
   expect 3 "s2.h5: drained" "$isoster" merge -o x.h5 s0.h5 s1.h5 s2.h5 s3.h5
   expect 3 "shard 2/4: no results file" "$isoster" merge -o x.h5 s0.h5 s1.h5 s3.h5
   [ ! -e x.h5 ] && [ ! -e x.h5.tmp ] || fail "an unfinished merge wrote a file"
+  # Every shard unfinished (all drained at one time limit): still exit 3, each one named.
+  expect 3 "s2.h5: drained" "$isoster" merge -o x.h5 s2.h5 never.h5
+  grep -q "never.h5: no results file and no journal" err.log || fail "never.h5 not named"
   expect 1 "shard differs" run 1 --catalog m/catalog.csv --output s2.h5 --shard 1/4 --resume
   rm stop
   run 1 --catalog m/catalog.csv --output s2.h5 --shard 2/4 --resume --quiet || fail "resume"
-  "$isoster" merge -q -o x.h5 s0.h5 s1.h5 s2.h5 s3.h5 || fail "merge after resume"
+  # A stale extra name among complete shards: a warning, and the merge goes on.
+  "$isoster" merge -q -o x.h5 s0.h5 s1.h5 s2.h5 s3.h5 stale.h5 2> err.log || fail "merge after resume"
+  grep -q "stale.h5 does not exist" err.log || fail "no warning for stale.h5"
   same ref.h5 x.h5
+  h5dump -a /start_utc x.h5 | grep -q '"20' || fail "start_utc of the merged file"
   # Inputs that do not belong together.
   expect 1 "exists" "$isoster" merge -o x.h5 s0.h5 s1.h5 s2.h5 s3.h5
   expect 1 "both shard 1" "$isoster" merge -o y.h5 s0.h5 s1.h5 s1.h5 s3.h5

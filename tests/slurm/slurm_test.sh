@@ -144,7 +144,7 @@ hybrid)
   reference "$work/m/catalog.csv" ref.h5
   start_slurm
   export ISOSTER_CATALOG=$work/m/catalog.csv
-  a=$(ISOSTER_OUTPUT=$work/a.h5 submit -n 2 -c 1 "$slurm/campaign.sbatch" --quiet)
+  a=$(ISOSTER_OUTPUT=$work/a.h5 submit -N 1 --ntasks-per-node=2 -c 1 "$slurm/campaign.sbatch" --quiet)
   b=$(ISOSTER_OUTPUT=$work/b.h5 submit -n 1 -c 2 "$slurm/campaign.sbatch" --quiet)
   wait_all 120
   for j in "$a" "$b"; do [ "$(state "$j")" = COMPLETED ] || fail "job $j: $(state "$j")"; done
@@ -248,6 +248,17 @@ drain)
   grep -q "round 1: 2 tasks x 1 threads (resume)" jobs/isoster-*.out || fail "no resumed round"
   [ -f big.h5 ] && [ ! -e big.h5.journal ] || fail "the resubmitted campaign did not complete"
   check_repeated big.h5 ref.h5
+  # scancel (TERM to the shell and the ranks): the ranks drain, the job is not resubmitted.
+  j=$(ISOSTER_CATALOG=$work/m/big.csv ISOSTER_OUTPUT=$work/stop.h5 \
+    submit -n 2 -c 1 "$slurm/campaign.sbatch" --quiet --batch-max 16)
+  for _ in $(seq 1 300); do
+    [ -n "$(find stop.h5.journal -name 'rank-*' -size +0 2>/dev/null)" ] && break
+    sleep 0.05
+  done
+  scancel "$j"
+  wait_all 60
+  grep -q "not resubmitted" "jobs/isoster-$j.out" || fail "cancelled job $j: $(cat "jobs/isoster-$j.out")"
+  [ -f stop.h5.journal/drained ] && [ ! -e stop.h5 ] || fail "cancelled job $j did not drain"
   # A shard drained: it resubmits itself (an array of one), and the merge job, finding the shard
   # unfinished and its job queued, resubmits itself after it.
   export ISOSTER_CATALOG=$work/m/big.csv ISOSTER_OUTPUT_DIR=$work/shards
