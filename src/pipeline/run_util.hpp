@@ -5,10 +5,19 @@
 #include <mpi.h>
 #include <sys/stat.h>
 
+#include <cstdint>
+#include <cstdio>
 #include <ctime>
 #include <string>
 
 namespace isoster::pipeline {
+
+// 16 hex digits (checksums in manifests and attributes).
+inline std::string hex64(std::uint64_t v) {
+  char b[20];
+  std::snprintf(b, sizeof b, "%016llx", static_cast<unsigned long long>(v));
+  return b;
+}
 
 inline bool exists(const std::string& p) {
   struct stat s;
