@@ -9,19 +9,14 @@
 
 #include "isoster/fit.hpp"
 #include "isoster/sersic.hpp"
+#include "unit/shape_galaxy.hpp"
 
 using namespace isoster;
 
 namespace {
 
 SersicSpec sixth_order_galaxy(double b6, double noise) {
-  SersicSpec s;
-  s.nx = s.ny = 201;
-  s.x0 = s.y0 = 100;
-  s.n = 1.5;
-  s.re = 20;
-  s.eps = 0.3;
-  s.pa_deg = 30;
+  SersicSpec s = shape_galaxy();
   s.bn = b6;
   s.bn_order = 6;
   s.noise = noise;

@@ -9,6 +9,7 @@
 #include "io/fits_image.hpp"
 #include "isoster/fit.hpp"
 #include "isoster/sersic.hpp"
+#include "unit/shape_galaxy.hpp"
 
 using namespace isoster;
 
@@ -50,13 +51,7 @@ double rms_residual(const Image& img, const Image& model, double cx, double cy, 
 
 // A boxy (b4 < 0) n = 1.5 Sersic galaxy centred at (100, 100) of a 201 x 201 image.
 SersicSpec boxy_galaxy(double b4) {
-  SersicSpec s;
-  s.nx = s.ny = 201;
-  s.x0 = s.y0 = 100;
-  s.n = 1.5;
-  s.re = 20;
-  s.eps = 0.3;
-  s.pa_deg = 30;
+  SersicSpec s = shape_galaxy();
   s.b4 = b4;
   return s;
 }
