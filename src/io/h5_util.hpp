@@ -35,6 +35,22 @@ class Handle {
   herr_t (*close_)(hid_t);
 };
 
+// Silences HDF5's printed error stack while alive: failures are reported by the caller in one line.
+class Quiet {
+ public:
+  Quiet() {
+    H5Eget_auto2(H5E_DEFAULT, &func_, &data_);
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  }
+  ~Quiet() { H5Eset_auto2(H5E_DEFAULT, func_, data_); }
+  Quiet(const Quiet&) = delete;
+  Quiet& operator=(const Quiet&) = delete;
+
+ private:
+  H5E_auto2_t func_ = nullptr;
+  void* data_ = nullptr;
+};
+
 inline hid_t string_type(int width) {
   const hid_t t = checked(H5Tcopy(H5T_C_S1), "string type");
   H5Tset_size(t, static_cast<size_t>(std::max(1, width)));

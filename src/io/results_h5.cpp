@@ -141,6 +141,7 @@ void write_results(const std::string& path, MPI_Comm comm, const ResultsBlock& b
   cols.push_back({"/run/RANK", H5T_NATIVE_INT32, ng, g0, gn, b.rank.data()});
 
   // 1. Rank 0 builds the schema with the serial driver.
+  const h5::Quiet quiet;  // failures become one-line errors (ResultsError, std::runtime_error)
   int ok = 1;
   std::string error;
   if (rank == 0) {

@@ -81,11 +81,7 @@ ResultsFile read_results(const std::string& path, bool summary_only) {
   ResultsFile r;
   Handle fapl(checked(H5Pcreate(H5P_FILE_ACCESS), "fapl"), H5Pclose);
   H5Pset_file_locking(fapl, 0, 1);
-  // Without the automatic error stack: a missing or foreign file is reported in one line.
-  H5E_auto2_t old_func = nullptr;
-  void* old_data = nullptr;
-  H5Eget_auto2(H5E_DEFAULT, &old_func, &old_data);
-  H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr);
+  const h5::Quiet quiet;  // a missing or foreign file is reported in one line
   try {
     const hid_t fid = H5Fopen(path.c_str(), H5F_ACC_RDONLY, fapl);
     if (fid < 0) throw std::runtime_error(path + ": not an HDF5 file, or unreadable");
@@ -126,12 +122,10 @@ ResultsFile read_results(const std::string& path, bool summary_only) {
       }
     }
   } catch (const std::runtime_error& e) {
-    H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
     const std::string m = e.what();
     if (m.rfind(path, 0) == 0) throw;
     throw std::runtime_error(path + ": " + m);
   }
-  H5Eset_auto2(H5E_DEFAULT, old_func, old_data);
   return r;
 }
 

@@ -218,6 +218,9 @@ shards)
   grep -q "stale.h5 does not exist" err.log || fail "no warning for stale.h5"
   same ref.h5 x.h5
   h5dump -a /start_utc x.h5 | grep -q '"20' || fail "start_utc of the merged file"
+  # An output folder that does not exist: one line, exit 1.
+  expect 1 "HDF5: create" "$isoster" merge -o "$work/no/such/x.h5" s0.h5 s1.h5 s2.h5 s3.h5
+  [ "$(wc -l < err.log)" = 1 ] || fail "not one line: $(cat err.log)"
   # Inputs that do not belong together.
   expect 1 "exists" "$isoster" merge -o x.h5 s0.h5 s1.h5 s2.h5 s3.h5
   expect 1 "both shard 1" "$isoster" merge -o y.h5 s0.h5 s1.h5 s1.h5 s3.h5
