@@ -16,24 +16,41 @@ bool inside_ellipse(double dx, double dy, double a, double q, double ct, double 
 
 namespace {
 
-// Sum and count of the valid pixels row[i] with lo <= i < hi inside one block [b, b + 8): a fixed,
-// branch-free loop over the block (the image row is in cache; the bounds vary row to row).
 #if defined(__AVX2__)
-inline void block_part(const float* row, long b, long lo, long hi, double& f, std::int32_t& n) {
-  const __m256 v = _mm256_loadu_ps(row + b);
+// Lanes of v holding a finite value (NaN and infinities: false).
+inline __m256 finite_lanes(__m256 v) {
+  const __m256 abs = _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
+  return _mm256_cmp_ps(abs, _mm256_set1_ps(INFINITY), _CMP_LT_OQ);
+}
+
+// Lanes of the block row[b, b + 8) (v) that are finite and have lo <= i < hi.
+inline __m256 valid_lanes(__m256 v, long b, long lo, long hi) {
   const __m256i idx = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(b)),
                                        _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
   const __m256i in_range =
       _mm256_and_si256(_mm256_cmpgt_epi32(idx, _mm256_set1_epi32(static_cast<int>(lo) - 1)),
                        _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(hi)), idx));
-  const __m256 abs = _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
-  const __m256 finite = _mm256_cmp_ps(abs, _mm256_set1_ps(INFINITY), _CMP_LT_OQ);  // NaN: false
-  const __m256 m = _mm256_and_ps(_mm256_castsi256_ps(in_range), finite);
+  return _mm256_and_ps(_mm256_castsi256_ps(in_range), finite_lanes(v));
+}
+
+// The eight floats of v where mask m is set, as four double partial sums.
+inline __m256d masked_pairs(__m256 v, __m256 m) {
   const __m256 vz = _mm256_and_ps(v, m);
-  const __m256d d = _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(vz)),
-                                  _mm256_cvtps_pd(_mm256_extractf128_ps(vz, 1)));
+  return _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(vz)),
+                       _mm256_cvtps_pd(_mm256_extractf128_ps(vz, 1)));
+}
+
+inline double lane_sum(__m256d d) {
   const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(d), _mm256_extractf128_pd(d, 1));
-  f += _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+  return _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
+}
+
+// Sum and count of the valid pixels row[i] with lo <= i < hi inside one block [b, b + 8): a fixed,
+// branch-free loop over the block (the image row is in cache; the bounds vary row to row).
+inline void block_part(const float* row, long b, long lo, long hi, double& f, std::int32_t& n) {
+  const __m256 v = _mm256_loadu_ps(row + b);
+  const __m256 m = valid_lanes(v, b, lo, hi);
+  f += lane_sum(masked_pairs(v, m));
   n += __builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(m)));
 }
 #else
@@ -59,11 +76,8 @@ inline void four_blocks(const float* row, long b, double* sums, std::int32_t* co
   __m256d d[4];
   for (int t = 0; t < 4; ++t) {
     const __m256 v = _mm256_loadu_ps(row + b + t * 8);
-    const __m256 abs = _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
-    const __m256 m = _mm256_cmp_ps(abs, _mm256_set1_ps(INFINITY), _CMP_LT_OQ);
-    const __m256 vz = _mm256_and_ps(v, m);
-    d[t] = _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(vz)),
-                         _mm256_cvtps_pd(_mm256_extractf128_ps(vz, 1)));
+    const __m256 m = finite_lanes(v);
+    d[t] = masked_pairs(v, m);
     counts[t] = __builtin_popcount(static_cast<unsigned>(_mm256_movemask_ps(m)));
   }
   const __m256d h01 = _mm256_hadd_pd(d[0], d[1]), h23 = _mm256_hadd_pd(d[2], d[3]);
@@ -86,23 +100,11 @@ struct SpanSums {
   __m256i nv = _mm256_setzero_si256();
   void block(const float* row, long b, long lo, long hi) {
     const __m256 v = _mm256_loadu_ps(row + b);
-    const __m256i idx = _mm256_add_epi32(_mm256_set1_epi32(static_cast<int>(b)),
-                                         _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
-    const __m256i in_range =
-        _mm256_and_si256(_mm256_cmpgt_epi32(idx, _mm256_set1_epi32(static_cast<int>(lo) - 1)),
-                         _mm256_cmpgt_epi32(_mm256_set1_epi32(static_cast<int>(hi)), idx));
-    const __m256 abs = _mm256_and_ps(v, _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff)));
-    const __m256 finite = _mm256_cmp_ps(abs, _mm256_set1_ps(INFINITY), _CMP_LT_OQ);
-    const __m256 m = _mm256_and_ps(_mm256_castsi256_ps(in_range), finite);
-    const __m256 vz = _mm256_and_ps(v, m);
-    fv = _mm256_add_pd(fv, _mm256_add_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(vz)),
-                                         _mm256_cvtps_pd(_mm256_extractf128_ps(vz, 1))));
+    const __m256 m = valid_lanes(v, b, lo, hi);
+    fv = _mm256_add_pd(fv, masked_pairs(v, m));
     nv = _mm256_sub_epi32(nv, _mm256_castps_si256(m));  // -1 per counted pixel
   }
-  double flux() const {
-    const __m128d h = _mm_add_pd(_mm256_castpd256_pd128(fv), _mm256_extractf128_pd(fv, 1));
-    return f + _mm_cvtsd_f64(_mm_add_sd(h, _mm_unpackhi_pd(h, h)));
-  }
+  double flux() const { return f + lane_sum(fv); }
   std::int32_t count() const {
     alignas(32) std::int32_t c[8];
     _mm256_store_si256(reinterpret_cast<__m256i*>(c), nv);
