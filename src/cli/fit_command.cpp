@@ -13,8 +13,8 @@
 
 #include "cli/fit_options.hpp"
 #include "cli/harmonic_columns.hpp"
+#include "cli/table_meta.hpp"
 #include "isoster/fit.hpp"
-#include "isoster/version.hpp"
 
 namespace fs = std::filesystem;
 
@@ -49,25 +49,17 @@ io::TableMeta make_meta(const FitJob& job, const std::string& input, const io::I
                         const FitResult& res) {
   const FitConfig& c = job.cfg;
   io::TableMeta m;
-  m.bunit = info.bunit;
   auto str = [&](const char* k, const std::string& v, const char* com) {
     m.items.push_back({k, v, com, false});
   };
   auto num = [&](const char* k, double v, const char* com) {
     m.items.push_back(io::numeric_item(k, v, com));
   };
-  str("ISOVER", ISOSTER_VERSION, "isoster version");
-  str("ISOREV", ISOSTER_GIT_REVISION, "isoster git revision");
-  str("INPUT", input, "input image");
-  num("HDU", info.hdu, "0-based HDU read");
-  num("IMNAXIS1", info.nx, "input image width (pixels)");
-  num("IMNAXIS2", info.ny, "input image height (pixels)");
-  num("PLANE", info.plane, "0-based plane read");
+  add_input_keywords(m, input, info);
   if (!info.band.empty()) str("BAND", info.band, "band of the plane read");
   str("MASK", job.mask, "mask image (non-zero = bad)");
   str("VARIANCE", job.variance, job.weight ? "weight map (WLS)" : "variance map (WLS)");
-  str("XYCONV", "0-based; pixel centre at integer", "X0/Y0 convention");
-  str("PACONV", "deg CCW from +x in [0,180)", "PA convention");
+  add_convention_keywords(m);
   str("COMPAT", to_string(c.compat), "behaviour family");
   num("XSTART", res.x_start, "start centre x after the locator");
   num("YSTART", res.y_start, "start centre y after the locator");

@@ -11,11 +11,11 @@
 
 #include "cli/fit_parameters.hpp"
 #include "cli/harmonic_columns.hpp"
+#include "cli/table_meta.hpp"
 #include "io/fits_image.hpp"
 #include "io/table_reader.hpp"
 #include "io/table_writer.hpp"
 #include "isoster/fit.hpp"
-#include "isoster/version.hpp"
 
 namespace po = boost::program_options;
 
@@ -175,25 +175,17 @@ int run_forced(int argc, const char* const* argv) {
       const std::vector<Isophote> rows =
           fit_forced(img.view(), geoms, cfg, weighted ? &vview : nullptr);
       io::TableMeta m;
-      m.bunit = info.bunit;
       auto str = [&](const char* k, const std::string& v, const char* c) {
         m.items.push_back({k, v, c, false});
       };
       auto num = [&](const char* k, double v, const char* c) {
         m.items.push_back(io::numeric_item(k, v, c));
       };
-      str("ISOVER", ISOSTER_VERSION, "isoster version");
-      str("ISOREV", ISOSTER_GIT_REVISION, "isoster git revision");
-      str("INPUT", image, "input image");
-      num("HDU", info.hdu, "0-based HDU read");
-      num("PLANE", info.plane, "0-based plane read");
-      num("IMNAXIS1", info.nx, "input image width (pixels)");
-      num("IMNAXIS2", info.ny, "input image height (pixels)");
+      add_input_keywords(m, image, info);
       num("FORCED", 1, "forced photometry: geometry given, not fitted");
       str("TEMPLATE", tpath.empty() ? "--geometry " + vm["geometry"].as<std::string>() : tpath,
           "source of the geometry");
-      str("XYCONV", "0-based; pixel centre at integer", "X0/Y0 convention");
-      str("PACONV", "deg CCW from +x in [0,180)", "PA convention");
+      add_convention_keywords(m);
       str("COMPAT", to_string(cfg.compat), "behaviour family");
       str("INTEGR", to_string(cfg.integrator), "integration mode");
       num("FFLAG", cfg.fflag_value(), "largest flagged fraction");

@@ -1,0 +1,23 @@
+#include "cli/table_meta.hpp"
+
+#include "isoster/version.hpp"
+
+namespace isoster::cli {
+
+void add_input_keywords(io::TableMeta& m, const std::string& input, const io::ImageInfo& info) {
+  m.bunit = info.bunit;
+  m.items.push_back({"ISOVER", ISOSTER_VERSION, "isoster version", false});
+  m.items.push_back({"ISOREV", ISOSTER_GIT_REVISION, "isoster git revision", false});
+  m.items.push_back({"INPUT", input, "input image", false});
+  m.items.push_back(io::numeric_item("HDU", info.hdu, "0-based HDU read"));
+  m.items.push_back(io::numeric_item("IMNAXIS1", info.nx, "input image width (pixels)"));
+  m.items.push_back(io::numeric_item("IMNAXIS2", info.ny, "input image height (pixels)"));
+  m.items.push_back(io::numeric_item("PLANE", info.plane, "0-based plane read"));
+}
+
+void add_convention_keywords(io::TableMeta& m) {
+  m.items.push_back({"XYCONV", "0-based; pixel centre at integer", "X0/Y0 convention", false});
+  m.items.push_back({"PACONV", "deg CCW from +x in [0,180)", "PA convention", false});
+}
+
+}  // namespace isoster::cli
