@@ -250,31 +250,17 @@ ISOSTER_HD bool spd_solve_n(const double* M, const double* v, double* c, double*
   return true;
 }
 
-// The same for a size known at run time (1 <= n <= 9).
+// The same for a size known at run time, 1 <= n <= N (n outside: false, det 0): each size keeps
+// its own unrolled instance.
+template <int N = 9>
 ISOSTER_HD bool spd_solve(const double* M, const double* v, int n, double* c, double* inv_diag,
                           double* det) {
-  switch (n) {
-    case 1:
-      return spd_solve_n<1>(M, v, c, inv_diag, det);
-    case 2:
-      return spd_solve_n<2>(M, v, c, inv_diag, det);
-    case 3:
-      return spd_solve_n<3>(M, v, c, inv_diag, det);
-    case 4:
-      return spd_solve_n<4>(M, v, c, inv_diag, det);
-    case 5:
-      return spd_solve_n<5>(M, v, c, inv_diag, det);
-    case 6:
-      return spd_solve_n<6>(M, v, c, inv_diag, det);
-    case 7:
-      return spd_solve_n<7>(M, v, c, inv_diag, det);
-    case 8:
-      return spd_solve_n<8>(M, v, c, inv_diag, det);
-    case 9:
-      return spd_solve_n<9>(M, v, c, inv_diag, det);
-    default:
-      *det = 0.0;
-      return false;
+  if (n == N) return spd_solve_n<N>(M, v, c, inv_diag, det);
+  if constexpr (N > 1) {
+    return spd_solve<N - 1>(M, v, n, c, inv_diag, det);
+  } else {
+    *det = 0.0;
+    return false;
   }
 }
 
