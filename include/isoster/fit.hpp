@@ -24,6 +24,10 @@ FitResult fit_image(const ImageView& image, const FitConfig& cfg,
 // Internal helpers shared by fit_image and fit_forced for variance maps.
 Image masked_by_variance(const ImageView& image, const ImageView& var);
 void check_variance(const ImageView& image, const FitConfig& cfg, const ImageView& var);
+// The image a measurement samples: `image` itself without a variance map; with one, checked
+// (check_variance) and masked (masked_by_variance) into `storage`, which must outlive the view.
+ImageView weighted_image(const ImageView& image, const FitConfig& cfg, const ImageView* variance,
+                         Image& storage);
 
 // One fixed geometry for forced photometry: SMA (px), centre (0-based px), ellipticity, PA
 // (degrees from +x).

@@ -321,12 +321,19 @@ void check_variance(const ImageView& image, const FitConfig& cfg, const ImageVie
         "defined)");
 }
 
+ImageView weighted_image(const ImageView& image, const FitConfig& cfg, const ImageView* variance,
+                         Image& storage) {
+  if (variance == nullptr) return image;
+  check_variance(image, cfg, *variance);
+  storage = masked_by_variance(image, *variance);
+  return storage.view();
+}
+
 FitResult fit_image(const ImageView& image, const FitConfig& cfg, const ImageView* variance) {
   if (variance == nullptr) return fit_impl(image, cfg, nullptr);
   validate(cfg);
-  check_variance(image, cfg, *variance);
-  const Image masked = masked_by_variance(image, *variance);
-  return fit_impl(masked.view(), cfg, variance);
+  Image masked;
+  return fit_impl(weighted_image(image, cfg, variance, masked), cfg, variance);
 }
 
 namespace {

@@ -5,7 +5,6 @@
 #include "harmonics.hpp"
 #include "isophote_fitter.hpp"
 #include "isoster/fit.hpp"
-#include "isoster/kernels.hpp"
 
 namespace isoster {
 
@@ -22,11 +21,7 @@ std::vector<double> measure_harmonics(const ImageView& image_in, const std::vect
       throw std::invalid_argument(
           "harmonics: orders must be ascending, without repeats, from 3 to 64");
   Image masked;
-  if (variance != nullptr) {
-    check_variance(image_in, cfg, *variance);
-    masked = masked_by_variance(image_in, *variance);
-  }
-  const ImageView image = variance != nullptr ? masked.view() : image_in;
+  const ImageView image = weighted_image(image_in, cfg, variance, masked);
   std::vector<double> out(rows.size() * 4 * static_cast<std::size_t>(n), NAN);
   if (image.empty() || image.nx < 3 || image.ny < 3) return out;
   detail::IsophoteFitter fitter(image, cfg);
@@ -36,10 +31,7 @@ std::vector<double> measure_harmonics(const ImageView& image_in, const std::vect
     if (!(r.sma > 0 && r.sma < 1e7 && std::isfinite(r.x0) && std::isfinite(r.y0) && r.ellip >= 0 &&
           r.ellip < 1 && std::isfinite(r.pa) && std::isfinite(r.grad) && r.grad != 0))
       continue;
-    const double theta = r.pa * kern::kPi / 180.0;
-    const double a_next = cfg.linear_step ? r.sma + cfg.step : r.sma * (1 + cfg.step);
-    const detail::Geometry geom{r.x0, r.y0, r.ellip, theta};
-    fitter.measure_forced(r.sma, geom, detail::ring_mode(cfg, r.sma, a_next, r.ellip));
+    fitter.measure_forced(r.sma, r.x0, r.y0, r.ellip, r.pa);
     fitter.harmonics_of_last(r.sma, r.grad, r.grad_r_err, orders.data(), n,
                              out.data() + k * 4 * static_cast<std::size_t>(n));
   }

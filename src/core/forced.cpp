@@ -27,11 +27,7 @@ std::vector<Isophote> fit_forced(const ImageView& image_in,
                                  const ImageView* variance) {
   validate(cfg);
   Image masked;
-  if (variance != nullptr) {
-    check_variance(image_in, cfg, *variance);
-    masked = masked_by_variance(image_in, *variance);
-  }
-  const ImageView image = variance != nullptr ? masked.view() : image_in;
+  const ImageView image = weighted_image(image_in, cfg, variance, masked);
   if (image.empty() || image.nx < 3 || image.ny < 3)
     throw std::invalid_argument("image too small: at least 3x3 pixels are needed");
   const bool iraf = cfg.compat == Compat::Iraf;
@@ -54,11 +50,9 @@ std::vector<Isophote> fit_forced(const ImageView& image_in,
       rows.push_back(central(image, g, iraf));
       continue;
     }
-    const double theta = g.pa * kern::kPi / 180.0;
-    const double a_next = cfg.linear_step ? g.sma + cfg.step : g.sma * (1 + cfg.step);
-    const detail::Geometry geom{g.x0, g.y0, g.eps, theta};
-    Isophote row = fitter.measure_forced(g.sma, geom, detail::ring_mode(cfg, g.sma, a_next, g.eps));
+    Isophote row = fitter.measure_forced(g.sma, g.x0, g.y0, g.eps, g.pa);
     if (flux) {
+      const double theta = g.pa * kern::kPi / 180.0;
       // IRAF measures from the centre pixel, photutils from the exact centre (spec 4.5).
       const double cx = iraf ? std::floor(g.x0 + 0.5) : g.x0;
       const double cy = iraf ? std::floor(g.y0 + 0.5) : g.y0;

@@ -353,7 +353,10 @@ IsoResult IsophoteFitter::fit_photutils(const IsoRequest& req, const Geometry& s
   return finish(p, a, code, niter, false, code == 4 || all_held);
 }
 
-Isophote IsophoteFitter::measure_forced(double a, const Geometry& g, RingMode mode) {
+Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double eps, double pa_deg) {
+  const Geometry g{x0, y0, eps, pa_deg * kern::kPi / 180.0};
+  const double a_next = cfg_.linear_step ? a + cfg_.step : a * (1 + cfg_.step);
+  const RingMode mode = ring_mode(cfg_, a, a_next, eps);
   sampler_.reserve(a);
   const std::size_t need = max_points(1.25 * a) + 1;
   if (resid_.size() < need) resid_.grow(std::max(need, 2 * resid_.size()));

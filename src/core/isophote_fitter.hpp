@@ -43,7 +43,8 @@ class IsophoteFitter {
   // Forced photometry: one measurement at a fixed geometry, independent of any other (a fresh
   // gradient state). NITER 0, geometry errors 0; STOP 0 (measured), 1 (more than fflag of the
   // samples flagged) or 3 (no harmonic fit possible: INTENS may still be defined).
-  Isophote measure_forced(double a, const Geometry& g, RingMode mode);
+  // The geometry as given (PA in degrees from +x); the ring mode follows from the SMA step.
+  Isophote measure_forced(double a, double x0, double y0, double eps, double pa_deg);
   // Harmonics of any orders (each >= 3, ascending) on the samples of the last measure_forced:
   // IRAF sequential on the residuals (3 and 4 subtracted first), photutils independent, or one
   // joint fit with --simultaneous-harmonics. Normalised as A3..B4 by a |grad|, errors with the
