@@ -4,6 +4,7 @@
 #include <benchmark/benchmark.h>
 
 #include <string>
+#include <vector>
 
 #include "core/harmonics.hpp"
 #include "core/ring.hpp"
@@ -58,6 +59,38 @@ void BM_WalkPair(benchmark::State& state) {
                          benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 BENCHMARK(BM_WalkPair)->Arg(30)->Arg(100)->Arg(250);
+
+// The 100 walks of forced photometry at 50 SMAs (1 to 100 px; main rings and first gradient rings,
+// nearest-neighbour beyond 20 px), built one pair at a time (as the fitter does) or as one batch.
+void BM_ForcedWalks(benchmark::State& state) {
+  const bool batch = state.range(0) != 0;
+  std::vector<detail::Walk> walks(100);
+  std::vector<detail::Walk*> w;
+  std::vector<detail::WalkKey> k;
+  for (int i = 0; i < 50; ++i) {
+    const double a = 1.0 + i * 99.0 / 49;
+    k.push_back({a, 0.2, 1.0, true});
+    k.push_back({1.1 * a, 0.2, a > 20 ? 2.0 : 1.0, true});
+    w.push_back(&walks[2 * i]);
+    w.push_back(&walks[2 * i + 1]);
+  }
+  long n = 0;
+  for (auto _ : state) {
+    if (batch) {
+      detail::build_walks_batch(w.data(), k.data(), 64, 0.1, false);
+      detail::build_walks_batch(w.data() + 64, k.data() + 64, 36, 0.1, false);
+    } else {
+      for (int i = 0; i < 100; i += 2) detail::build_walks(&w[i], &k[i], 2, 0.1, false);
+    }
+    benchmark::DoNotOptimize(walks[0].rc.data());
+  }
+  for (const auto& x : walks) n += x.n;
+  state.counters["steps"] = static_cast<double>(n);
+  state.counters["ns_per_step"] =
+      benchmark::Counter(static_cast<double>(n) * state.iterations() * 1e-9,
+                         benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+BENCHMARK(BM_ForcedWalks)->ArgName("batch")->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // A walk updated for a small change of ellipticity instead of rebuilt.
 void BM_WalkPerturb(benchmark::State& state) {

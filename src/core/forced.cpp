@@ -35,8 +35,6 @@ std::vector<Isophote> fit_forced(const ImageView& image_in,
   fitter.set_variance(variance);
   std::unique_ptr<detail::FluxIntegrator> flux;
   if (cfg.fluxes) flux = std::make_unique<detail::FluxIntegrator>(image);
-  std::vector<Isophote> rows;
-  rows.reserve(geoms.size());
   for (std::size_t k = 0; k < geoms.size(); ++k) {
     const ForcedGeometry& g = geoms[k];
     if (!(std::isfinite(g.sma) && g.sma >= 0 && std::isfinite(g.x0) && std::isfinite(g.y0) &&
@@ -46,12 +44,26 @@ std::vector<Isophote> fit_forced(const ImageView& image_in,
         << g.y0 << ", eps " << g.eps << ", pa " << g.pa << ")";
       throw std::invalid_argument(m.str());
     }
-    if (g.sma == 0) {
-      rows.push_back(central(image, g, iraf));
+  }
+  std::vector<Isophote> rows(geoms.size());
+  const int n = static_cast<int>(geoms.size());
+  for (int k = 0; k < n;) {
+    if (geoms[k].sma == 0) {
+      rows[k] = central(image, geoms[k], iraf);
+      ++k;
       continue;
     }
-    Isophote row = fitter.measure_forced(g.sma, g.x0, g.y0, g.eps, g.pa);
-    if (flux) {
+    // A run of rows with rings, measured as one batch.
+    int m = 0;
+    while (k + m < n && m < detail::IsophoteFitter::kMaxForcedBatch && geoms[k + m].sma > 0) ++m;
+    fitter.measure_forced_batch(&geoms[k], m, &rows[k]);
+    k += m;
+  }
+  if (flux) {
+    for (int k = 0; k < n; ++k) {
+      const ForcedGeometry& g = geoms[k];
+      if (g.sma == 0) continue;
+      Isophote& row = rows[k];
       const double theta = g.pa * kern::kPi / 180.0;
       // IRAF measures from the centre pixel, photutils from the exact centre (spec 4.5).
       const double cx = iraf ? std::floor(g.x0 + 0.5) : g.x0;
@@ -62,7 +74,6 @@ std::vector<Isophote> fit_forced(const ImageView& image_in,
       row.npix_e = e.npix_e;
       row.npix_c = e.npix_c;
     }
-    rows.push_back(row);
   }
   return rows;
 }

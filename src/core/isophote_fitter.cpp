@@ -353,10 +353,55 @@ IsoResult IsophoteFitter::fit_photutils(const IsoRequest& req, const Geometry& s
   return finish(p, a, code, niter, false, code == 4 || all_held);
 }
 
+RingMode IsophoteFitter::forced_mode(double a, double eps) const {
+  const double a_next = cfg_.linear_step ? a + cfg_.step : a * (1 + cfg_.step);
+  return ring_mode(cfg_, a, a_next, eps);
+}
+
+void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count, Isophote* out) {
+  if (pool_.size() < kMaxBatchWalks) pool_.resize(kMaxBatchWalks);
+  Walk* w[kMaxBatchWalks];
+  WalkKey k[kMaxBatchWalks];
+  int nw = 0;
+  std::size_t total = 0;
+  for (int i = 0; i < count; ++i) {
+    const double a = g[i].sma, eps = g[i].eps;
+    const RingMode mode = forced_mode(a, eps);
+    if (!walk_based(mode)) continue;
+    // The walks measure_forced's rings will ask for: the main ring and the first gradient ring.
+    const RingMode grad = iraf_ ? first_gradient_mode(a, GradState{}, mode) : mode;
+    k[nw] = walk_key(a, eps, mode, iraf_, cfg_.sampling_eccentric);
+    k[nw + 1] = walk_key(1.1 * a, eps, grad, iraf_, cfg_.sampling_eccentric);
+    for (int j = nw; j < nw + 2; ++j) {
+      w[j] = &pool_[2 * i + j - nw];
+      total += max_points(k[j].a) + 1;
+    }
+    nw += 2;
+  }
+  // The batch's walks share one allocation, kept from batch to batch.
+  constexpr int kArrays = 7;
+  if (arena_.size() < kArrays * total) arena_.grow(std::max(kArrays * total, 2 * arena_.size()));
+  double* p = arena_.data();
+  for (int j = 0; j < nw; ++j) {
+    const std::size_t m = max_points(k[j].a) + 1;
+    for (auto* v : {&w[j]->rc, &w[j]->rs, &w[j]->c1, &w[j]->s1, &w[j]->c2, &w[j]->s2, &w[j]->jac}) {
+      v->attach(p, m);
+      p += m;
+    }
+  }
+  build_walks_batch(w, k, nw, cfg_.step, cfg_.linear_step);
+  for (int i = 0; i < count; ++i) {
+    if (walk_based(forced_mode(g[i].sma, g[i].eps))) {
+      sampler_.adopt(0, pool_[2 * i]);
+      sampler_.adopt(1, pool_[2 * i + 1]);
+    }
+    out[i] = measure_forced(g[i].sma, g[i].x0, g[i].y0, g[i].eps, g[i].pa);
+  }
+}
+
 Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double eps, double pa_deg) {
   const Geometry g{x0, y0, eps, pa_deg * kern::kPi / 180.0};
-  const double a_next = cfg_.linear_step ? a + cfg_.step : a * (1 + cfg_.step);
-  const RingMode mode = ring_mode(cfg_, a, a_next, eps);
+  const RingMode mode = forced_mode(a, eps);
   sampler_.reserve(a);
   const std::size_t need = max_points(1.25 * a) + 1;
   if (resid_.size() < need) resid_.grow(std::max(need, 2 * resid_.size()));

@@ -2,8 +2,11 @@
 // correction, convergence and stop codes, in IRAF or photutils flavour.
 #pragma once
 
+#include <vector>
+
 #include "harmonics.hpp"
 #include "isoster/config.hpp"
+#include "isoster/fit.hpp"
 #include "isoster/isophote.hpp"
 #include "ring.hpp"
 
@@ -45,6 +48,10 @@ class IsophoteFitter {
   // samples flagged) or 3 (no harmonic fit possible: INTENS may still be defined).
   // The geometry as given (PA in degrees from +x); the ring mode follows from the SMA step.
   Isophote measure_forced(double a, double x0, double y0, double eps, double pa_deg);
+  // measure_forced of `count` rows (each sma > 0, count <= kMaxForcedBatch), their walks built
+  // together beforehand (build_walks_batch): the same rows, several times faster.
+  static constexpr int kMaxForcedBatch = kMaxBatchWalks / 2;
+  void measure_forced_batch(const ForcedGeometry* g, int count, Isophote* out);
   // Harmonics of any orders (each >= 3, ascending) on the samples of the last measure_forced:
   // IRAF sequential on the residuals (3 and 4 subtracted first), photutils independent, or one
   // joint fit with --simultaneous-harmonics. Normalised as A3..B4 by a |grad|, errors with the
@@ -67,12 +74,15 @@ class IsophoteFitter {
   IsoResult finish(const Pass& p, double a, int code, int niter, bool no_geom_errors, bool no_abig);
   void fill_row(const Pass& p, double a, int code, int niter, Isophote& row);
   void higher_harmonics(const Pass& p, double a, Isophote& row);
+  RingMode forced_mode(double a, double eps) const;
 
   ImageView img_;
   const FitConfig& cfg_;
   bool iraf_;
   RingSampler sampler_;
   Buffer resid_;
+  std::vector<Walk> pool_;  // walks of a forced batch, adopted by the sampler one row at a time
+  Buffer arena_;            // the storage of their points
 };
 
 // The SMA = 0 row at (x0, y0): the nearest pixel (IRAF) or the bilinear value (photutils), every

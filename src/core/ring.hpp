@@ -56,6 +56,12 @@ void normal_matrix4(const double* s1, const double* c1, const double* s2, const 
 // sequential chain of dependent steps, so two chains side by side take about the time of one.
 void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool linear);
 
+// Builds up to kMaxBatchWalks walks of independent rings (forced photometry) a dozen at a time in
+// SIMD lanes. Each walk's points are bitwise those build_walks gives it; the walks are not
+// perturbable (no ellipticity sensitivity is kept).
+constexpr int kMaxBatchWalks = 64;
+void build_walks_batch(Walk* const* w, const WalkKey* k, int count, double step, bool linear);
+
 // Largest ellipticity change served by perturbing an exact walk instead of rebuilding it: the
 // first-order update errs by ~(d eps)^2 rad, below 1e-9 rad (3e-7 px at a = 300).
 constexpr double kMaxWalkPerturbation = 1e-5;
@@ -114,6 +120,9 @@ class RingSampler {
   void reserve(double a);
   // Builds, together, the walks slots 0 and 1 will need for keys k0 and k1 if not cached.
   void prepare(const WalkKey& k0, const WalkKey& k1);
+  // Makes `w`, already built for its key, the walk of slot `slot` until the slot needs another
+  // one. `w` must outlive that use; the sampler may complete its basis (Walk::ensure_basis).
+  void adopt(int slot, Walk& w);
   // Samples slot `slot` (0: main ring, 1, 2: gradient rings) and computes its clipped statistics.
   Ring sample(int slot, double a, const Geometry& g, RingMode mode, bool clip = true);
   // The last ring sampled into `slot`.

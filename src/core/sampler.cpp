@@ -98,6 +98,8 @@ void RingSampler::prepare(const WalkKey& k0, const WalkKey& k1) {
   if (n > 0) build_walks(w, k, n, s_.step, s_.linear);
 }
 
+void RingSampler::adopt(int slot, Walk& w) { active_[slot] = &w; }
+
 #ifdef ISOSTER_AVX2_GATHER
 namespace {
 

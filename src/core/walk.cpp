@@ -152,6 +152,46 @@ void build_eccentric(Walk& wk, const WalkKey& key) {
 
 }  // namespace
 
+namespace {
+
+// Sizes the walk's buffers for key k and returns the walk's start state.
+kern::WalkStart begin_walk(Walk& wk, const WalkKey& k, double step, bool linear) {
+  wk.key = k;
+  const int need = max_points(k.a) + 1;
+  if (static_cast<int>(wk.rc.size()) < need) {
+    // Grow geometrically: SMAs grow by a factor each isophote, buffers should not every time.
+    const std::size_t grown = std::max<std::size_t>(need, 2 * wk.rc.size());
+    for (auto* v : {&wk.rc, &wk.rs, &wk.c1, &wk.s1, &wk.c2, &wk.s2, &wk.jac}) v->grow(grown);
+  }
+  double a1, a2;
+  annulus(k.a, step, linear, k.iraf, a1, a2);
+  const double w0 = std::clamp(std::min(a2 - a1, 3.0) / k.a, 0.05, 0.2);
+  return kern::walk_start(k.a, 1.0 - k.eps, w0 / 2, k.dstep, k.iraf);
+}
+
+void set_points(Walk& wk, int n) {
+  wk.n = n;
+  wk.basis_ready = false;
+  wk.perturbable = false;
+}
+
+// The chain stored dstep / r of each of the n points in rc: turns it into r cos, r sin.
+void end_walk(Walk& wk, int n) {
+  set_points(wk, n);
+  const double* cw = wk.c1.data();
+  const double* sw = wk.s1.data();
+  double* xr = wk.rc.data();
+  double* yr = wk.rs.data();
+  const double dstep = wk.key.dstep;
+  for (int j = 0; j < n; ++j) {
+    const double r = dstep / xr[j];
+    xr[j] = r * cw[j];
+    yr[j] = r * sw[j];
+  }
+}
+
+}  // namespace
+
 void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool linear) {
   if (count > 0 && k[0].eccentric) {  // all rings of a fit share the sampling
     for (int i = 0; i < count; ++i) build_eccentric(*w[i], k[i]);
@@ -179,17 +219,7 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
   LaneEnd end[2];
   for (int i = 0; i < count; ++i) {
     Walk& wk = *w[i];
-    wk.key = k[i];
-    const int need = max_points(k[i].a) + 1;
-    if (static_cast<int>(wk.rc.size()) < need) {
-      // Grow geometrically: SMAs grow by a factor each isophote, buffers should not every time.
-      const std::size_t grown = std::max<std::size_t>(need, 2 * wk.rc.size());
-      for (auto* v : {&wk.rc, &wk.rs, &wk.c1, &wk.s1, &wk.c2, &wk.s2, &wk.jac}) v->grow(grown);
-    }
-    double a1, a2;
-    annulus(k[i].a, step, linear, k[i].iraf, a1, a2);
-    const double w0 = std::clamp(std::min(a2 - a1, 3.0) / k[i].a, 0.05, 0.2);
-    st[i] = kern::walk_start(k[i].a, 1.0 - k[i].eps, w0 / 2, k[i].dstep, k[i].iraf);
+    st[i] = begin_walk(wk, k[i], step, linear);
     root[i] = wk.rc.data();  // the chain stores dstep / r; r cos, r sin follow below
     c1[i] = wk.c1.data();
     s1[i] = wk.s1.data();
@@ -208,18 +238,7 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
     run_lanes<false>(st, aq3, root, c1, s1, jac, cap, count, n, end);
   for (int i = 0; i < count; ++i) {
     Walk& wk = *w[i];
-    wk.n = n[i];
-    const double* cw = wk.c1.data();
-    const double* sw = wk.s1.data();
-    double* xr = wk.rc.data();
-    double* yr = wk.rs.data();
-    const double dstep = k[i].dstep;
-    for (int j = 0; j < n[i]; ++j) {
-      const double r = dstep / xr[j];
-      xr[j] = r * cw[j];
-      yr[j] = r * sw[j];
-    }
-    wk.basis_ready = false;
+    end_walk(wk, n[i]);
     wk.phi_last = end[i].phi_last;
     wk.jac_last = end[i].jac_last;
     wk.phi_next = end[i].phi_next;
@@ -228,6 +247,138 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
     // the walk must have ended on its angle (not on the buffer size).
     wk.perturbable = k[i].iraf && end[i].max_dr < 0.4 && n[i] < cap[i];
   }
+}
+
+namespace {
+
+// Many walks at once (build_walks_batch): kLanes chains side by side in kRegs SIMD registers, a
+// lane taking the next walk of the queue as soon as its own ends. One chain is latency-bound (a
+// step waits for the last square root); with a dozen in flight the steps are throughput-bound.
+constexpr int kRegs = 3;
+constexpr int kLanes = kRegs * lanes::W;
+
+lanes::Vd vd_clip(lanes::Vd x, double cap) {
+  const lanes::Vd c = lanes::splat(cap);
+  return x < c ? x : c;
+}
+
+lanes::Vd vd_sqrt(lanes::Vd u) {
+#if defined(__AVX__)
+  return __builtin_ia32_sqrtpd256(u);
+#elif defined(__SSE2__)
+  return __builtin_ia32_sqrtpd(u);
+#else
+  lanes::Vd r;
+  for (int l = 0; l < lanes::W; ++l) r[l] = std::sqrt(u[l]);
+  return r;
+#endif
+}
+
+template <bool Short>
+void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, double step,
+               bool linear) {
+  using lanes::Vd;
+  using lanes::W;
+  // The steps run in blocks of kBlock with no test: each register's points go to a staging block
+  // (one vector store per quantity), and each lane then copies out those of its walk that come
+  // before the walk's end angle. A lane whose walk ended takes the next one; the steps it made
+  // past its end are discarded. r cos and r sin are formed here, with end_walk's operations.
+  constexpr int kBlock = 16;
+  Vd phi[kRegs], c[kRegs], s[kRegs], P[kRegs], dr[kRegs], A[kRegs], BmA[kRegs], D[kRegs];
+  Vd sphi[kBlock][kRegs], src[kBlock][kRegs], srs[kBlock][kRegs], sc[kBlock][kRegs],
+      ss[kBlock][kRegs];
+  double end[kLanes];
+  int walk[kLanes], n[kLanes], cap[kLanes];
+  int next = 0, live = 0;
+  // Lane l is lane l % W of register l / W. An idle lane walks nowhere.
+  auto load_lane = [&](int l) {
+    const int r = l / W, j = l % W;
+    kern::WalkStart st{};
+    double dstep = 0;
+    walk[l] = -1;
+    end[l] = -1.0;
+    if (next < count) {
+      const int i = order[next++];
+      Walk& wk = *w[i];
+      st = begin_walk(wk, k[i], step, linear);
+      walk[l] = i;
+      n[l] = 0;
+      cap[l] = static_cast<int>(wk.rc.size());
+      end[l] = st.end;
+      dstep = k[i].dstep;
+      ++live;
+    }
+    phi[r][j] = st.phi;
+    c[r][j] = st.c;
+    s[r][j] = st.s;
+    dr[r][j] = st.dr;
+    P[r][j] = st.dr * st.dr;
+    A[r][j] = st.A;
+    BmA[r][j] = st.B - st.A;
+    D[r][j] = dstep;
+  };
+  for (int l = 0; l < kLanes; ++l) load_lane(l);
+  while (live > 0) {
+    for (int t = 0; t < kBlock; ++t)
+      for (int r = 0; r < kRegs; ++r) {
+        const Vd rad = D[r] / dr[r];
+        sphi[t][r] = phi[r];
+        src[t][r] = rad * c[r];
+        srs[t][r] = rad * s[r];
+        sc[t][r] = c[r];
+        ss[t][r] = s[r];
+        kern::walk_step<Short>(phi[r], c[r], s[r], P[r], dr[r], A[r], BmA[r], vd_clip, vd_sqrt);
+      }
+    for (int l = 0; l < kLanes; ++l) {
+      if (walk[l] < 0) continue;
+      const int r = l / W, j = l % W;
+      int t = 0;
+      while (t < kBlock && sphi[t][r][j] < end[l]) ++t;
+      const int m = std::min(t, cap[l] - n[l]);
+      Walk& wk = *w[walk[l]];
+      double* orc = wk.rc.data() + n[l];
+      double* ors = wk.rs.data() + n[l];
+      double* oc = wk.c1.data() + n[l];
+      double* os = wk.s1.data() + n[l];
+      for (int u = 0; u < m; ++u) {
+        orc[u] = src[u][r][j];
+        ors[u] = srs[u][r][j];
+        oc[u] = sc[u][r][j];
+        os[u] = ss[u][r][j];
+      }
+      n[l] += m;
+      if (m < kBlock) {  // the walk ended inside this block (on its angle or its buffer)
+        set_points(wk, n[l]);
+        --live;
+        load_lane(l);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void build_walks_batch(Walk* const* w, const WalkKey* k, int count, double step, bool linear) {
+  if (count <= 0) return;
+  if (k[0].eccentric) {
+    for (int i = 0; i < count; ++i) build_eccentric(*w[i], k[i]);
+    return;
+  }
+  // Each walk runs with the series its key calls for (as in build_walks): short-series walks in
+  // one queue, the others in a second. Longest first, so that the lanes finish together.
+  int order[2][kMaxBatchWalks];
+  int m[2] = {0, 0};
+  for (int i = 0; i < count; ++i) {
+    const int q = kern::walk_short_series(k[i].a, 1.0 - k[i].eps, k[i].dstep) ? 0 : 1;
+    order[q][m[q]++] = i;
+  }
+  for (int q = 0; q < 2; ++q)
+    std::sort(order[q], order[q] + m[q], [&](int x, int y) {
+      return k[x].a / k[x].dstep > k[y].a / k[y].dstep ||
+             (k[x].a / k[x].dstep == k[y].a / k[y].dstep && x < y);
+    });
+  run_queue<true>(w, k, order[0], m[0], step, linear);
+  run_queue<false>(w, k, order[1], m[1], step, linear);
 }
 
 namespace {
