@@ -180,12 +180,32 @@ FirstSecond fit_first_second(const Ring& r, bool iraf, bool joint) {
   return f;
 }
 
+namespace {
+
+// The residual of one sample (or W samples: T a lane vector); the same expression for both, so
+// that they round alike.
+template <class T>
+T residual(T v, T mean, T c0, const double* a, T s1, T c1, T s2, T c2) {
+  return v - mean - c0 - a[0] * s1 - a[1] * c1 - a[2] * s2 - a[3] * c2;
+}
+
+}  // namespace
+
 void residuals(const Ring& r, const FirstSecond& f, double* resid) {
-  for (int k = 0; k < r.npoint; ++k) {
+  using namespace lanes;
+  const int n = r.npoint, nw = n / W * W;
+  const Vd mean = splat(r.mean), c0 = splat(f.c0), nan = splat(NAN);
+  for (int k = 0; k < nw; k += W) {
+    const Vd v = load(r.val + k);
+    const Vd e = residual(v, mean, c0, f.coef, load(r.s1 + k), load(r.c1 + k), load(r.s2 + k),
+                          load(r.c2 + k));
+    store(resid + k, select(finite(v), e, nan));
+  }
+  for (int k = nw; k < n; ++k) {
     const double v = r.val[k];
-    resid[k] = std::isfinite(v) ? v - r.mean - f.c0 - f.coef[0] * r.s1[k] - f.coef[1] * r.c1[k] -
-                                      f.coef[2] * r.s2[k] - f.coef[3] * r.c2[k]
-                                : NAN;
+    resid[k] = std::isfinite(v)
+                   ? residual(v, r.mean, f.c0, f.coef, r.s1[k], r.c1[k], r.s2[k], r.c2[k])
+                   : NAN;
   }
 }
 
