@@ -57,13 +57,14 @@ BENCHMARK_CAPTURE(BM_FullFit, M51, Case{"examples/data/M51.fits", -1, 256, 256})
     ->Unit(benchmark::kMillisecond);
 
 // Forced photometry at 50 SMAs (1 to 100 px, linear) on synth_highsnr, fixed geometry.
-void BM_Forced50(benchmark::State& state, bool fluxes, bool eccentric) {
+void BM_Forced50(benchmark::State& state, bool fluxes, bool eccentric, bool gradient) {
   const isoster::Image img =
       isoster::io::read_image(std::string(ISOSTER_DATA_DIR) + "/tests/data/synth_highsnr.fits",
                               isoster::io::PlaneRequest{});
   isoster::FitConfig cfg;
   cfg.fluxes = fluxes;
   cfg.sampling_eccentric = eccentric;
+  cfg.forced_gradient = gradient;
   std::vector<isoster::ForcedGeometry> g;
   for (int k = 0; k < 50; ++k) g.push_back({1.0 + k * 99.0 / 49, 256, 256, 0.2, 45});
   for (auto _ : state) {
@@ -71,10 +72,16 @@ void BM_Forced50(benchmark::State& state, bool fluxes, bool eccentric) {
     benchmark::DoNotOptimize(rows.data());
   }
 }
-BENCHMARK_CAPTURE(BM_Forced50, with_fluxes, true, false)->Unit(benchmark::kMicrosecond);
-BENCHMARK_CAPTURE(BM_Forced50, no_fluxes, false, false)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Forced50, with_fluxes, true, false, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Forced50, no_fluxes, false, false, true)->Unit(benchmark::kMicrosecond);
 // Eccentric-anomaly sampling: points in closed form, no IRAF walk (not IRAF-comparable).
-BENCHMARK_CAPTURE(BM_Forced50, eccentric_no_fluxes, false, true)->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Forced50, eccentric_no_fluxes, false, true, true)
+    ->Unit(benchmark::kMicrosecond);
+// --no-gradient (spec 7.1's switch): intensities only, as Python ISOSTER's forced mode.
+BENCHMARK_CAPTURE(BM_Forced50, no_gradient_no_fluxes, false, false, false)
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(BM_Forced50, no_gradient_with_fluxes, true, false, false)
+    ->Unit(benchmark::kMicrosecond);
 
 // Model image 512 x 512 from the 69 isophotes of synth_highsnr's fit.
 void BM_Model(benchmark::State& state, bool harmonics) {

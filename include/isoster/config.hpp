@@ -48,6 +48,10 @@ struct FitConfig {
   // Eccentric-anomaly sampling (spec 1.4): points uniform in psi, harmonics fitted against psi;
   // bilinear or nearest integrator only. Not IRAF-comparable.
   bool sampling_eccentric = false;
+  // Forced photometry only: measure the gradient ring (spec 7.1). Off: GRAD, its errors and the
+  // harmonic amplitudes (normalised by the gradient) are NaN, and each row samples about half as
+  // many points; intensities, their errors, counts and fluxes are unchanged.
+  bool forced_gradient = true;
 
   // Resolved values of the mode-dependent defaults.
   double pa0_deg() const { return is_set(pa0) ? pa0 : (compat == Compat::Iraf ? 110.0 : 90.0); }

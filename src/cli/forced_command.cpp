@@ -66,7 +66,9 @@ int run_forced(int argc, const char* const* argv) {
       ("weight", po::value<std::string>(), "inverse-variance image: weighted means")
       ("config", po::value<std::string>(), "INI file with fit parameters")
       ("harmonics", po::value<std::string>(),
-       "harmonic orders to measure, e.g. 3,4,5,6 (3..64, at most 8): extra columns A5, A5_ERR...");
+       "harmonic orders to measure, e.g. 3,4,5,6 (3..64, at most 8): extra columns A5, A5_ERR...")
+      ("no-gradient", po::bool_switch(),
+       "skip the gradient ring: about half the samples; GRAD and A3..B4 NaN");
   po::options_description hidden;
   hidden.add_options()("image", po::value<std::string>(), "input image");
   // clang-format on
@@ -105,6 +107,11 @@ int run_forced(int argc, const char* const* argv) {
     if (!parse_integrator(vm["integrator"].as<std::string>(), cfg.integrator))
       throw Usage{"--integrator must be bilinear, nearest, mean or median"};
     apply_fit_parameters(vm, cfg);
+    cfg.forced_gradient = !vm["no-gradient"].as<bool>();
+    if (!cfg.forced_gradient && vm.count("harmonics"))
+      throw Usage{
+          "--harmonics needs the gradient (amplitudes are normalised by it): drop "
+          "--no-gradient"};
     try {
       validate(cfg);
     } catch (const std::invalid_argument& e) {
@@ -189,6 +196,7 @@ int run_forced(int argc, const char* const* argv) {
       str("COMPAT", to_string(cfg.compat), "behaviour family");
       str("INTEGR", to_string(cfg.integrator), "integration mode");
       num("FFLAG", cfg.fflag_value(), "largest flagged fraction");
+      num("GRADIENT", cfg.forced_gradient ? 1 : 0, "gradient ring measured (GRAD, A3..B4)");
       add_harmonic_columns(img.view(), rows, harmonics, cfg, weighted ? &vview : nullptr, m);
       io::write_table(out, rows, m, format);
       std::cout << image << ": " << rows.size() << " forced isophotes -> " << out << '\n';

@@ -126,7 +126,8 @@ std::string to_text(const FitConfig& c) {
     << "grad-ref0 = " << c.grad_ref0 << "\n"
     << "fluxes = " << b(c.fluxes) << "\n"
     << "simultaneous-harmonics = " << b(c.simultaneous_harmonics) << "\n"
-    << "sampling = " << (c.sampling_eccentric ? "eccentric" : "polar") << "\n";
+    << "sampling = " << (c.sampling_eccentric ? "eccentric" : "polar") << "\n"
+    << "forced-gradient = " << b(c.forced_gradient) << "\n";
   return o.str();
 }
 

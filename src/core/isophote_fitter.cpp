@@ -370,13 +370,14 @@ void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count, Is
     if (!walk_based(mode)) continue;
     // The walks measure_forced's rings will ask for: the main ring and the first gradient ring.
     const RingMode grad = iraf_ ? first_gradient_mode(a, GradState{}, mode) : mode;
+    const int rings = cfg_.forced_gradient ? 2 : 1;
     k[nw] = walk_key(a, eps, mode, iraf_, cfg_.sampling_eccentric);
     k[nw + 1] = walk_key(1.1 * a, eps, grad, iraf_, cfg_.sampling_eccentric);
-    for (int j = nw; j < nw + 2; ++j) {
+    for (int j = nw; j < nw + rings; ++j) {
       w[j] = &pool_[2 * i + j - nw];
       total += max_points(k[j].a) + 1;
     }
-    nw += 2;
+    nw += rings;
   }
   // The batch's walks share one allocation, kept from batch to batch.
   constexpr int kArrays = 7;
@@ -393,7 +394,7 @@ void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count, Is
   for (int i = 0; i < count; ++i) {
     if (walk_based(forced_mode(g[i].sma, g[i].eps))) {
       sampler_.adopt(0, pool_[2 * i]);
-      sampler_.adopt(1, pool_[2 * i + 1]);
+      if (cfg_.forced_gradient) sampler_.adopt(1, pool_[2 * i + 1]);
     }
     out[i] = measure_forced(g[i].sma, g[i].x0, g[i].y0, g[i].eps, g[i].pa);
   }
@@ -414,7 +415,9 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
   const Ring ring = sampler_.sample(0, a, g, mode);
   cur.take(ring);
   cur.fs = fit_first_second(ring, iraf_, cfg_.simultaneous_harmonics);
-  if (iraf_) {
+  if (!cfg_.forced_gradient) {
+    cur.g = cur.sg = cur.rho = NAN;
+  } else if (iraf_) {
     GradState gs;  // fresh: a forced row depends on its own geometry only
     gradient_iraf(cur, req, gs);
   } else {
@@ -525,7 +528,10 @@ void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row) {
   // The main-ring buffers (slot 0) hold this pass's samples; resid_ its residuals when fitted.
   const Ring& ring = sampler_.last(0);
   Harmonic h[2];
-  if (p.fs.ok && p.fs.joint) {  // ISOFIT: from the simultaneous fit
+  if (std::isnan(p.g)) {
+    // No gradient (forced photometry without it): the amplitudes cannot be normalised, and
+    // normalise() below makes them NaN whatever the fits would give; they are not made.
+  } else if (p.fs.ok && p.fs.joint) {  // ISOFIT: from the simultaneous fit
     for (int i = 0; i < 2; ++i) {
       h[i].A = p.fs.hcoef[2 * i];
       h[i].B = p.fs.hcoef[2 * i + 1];

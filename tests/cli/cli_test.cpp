@@ -597,4 +597,34 @@ TEST_F(CliTest, HarmonicsOfAnyOrderAddColumns) {
   expect_failure(
       {"forced", in, "--template", path("plain.fits"), "-o", path("x.fits"), "--harmonics", "1"}, 2,
       {"--harmonics"});
+  expect_failure({"forced", in, "--template", path("plain.fits"), "-o", path("x.fits"),
+                  "--harmonics", "5", "--no-gradient"},
+                 2, {"--harmonics", "--no-gradient"});
+}
+
+// forced --no-gradient: the intensities of the full measurement, GRAD and A3..B4 NaN, and the
+// header says which.
+TEST_F(CliTest, ForcedWithoutGradient) {
+  const std::string in = write_galaxy("gal.fits");
+  ASSERT_EQ(run({"fit", in, "-o", path("fit.fits"), "-q"}).status, 0);
+  ASSERT_EQ(run({"forced", in, "--template", path("fit.fits"), "-o", path("full.fits")}).status, 0);
+  const RunResult r =
+      run({"forced", in, "--template", path("fit.fits"), "-o", path("lean.fits"), "--no-gradient"});
+  ASSERT_EQ(r.status, 0) << r.err;
+  for (const char* c : {"INTENS", "INT_ERR", "NDATA", "TFLUX_E"}) {
+    const auto a = ist::read_table_column(path("full.fits"), 1, c);
+    const auto b = ist::read_table_column(path("lean.fits"), 1, c);
+    ASSERT_EQ(a.size(), b.size());
+    EXPECT_EQ(0, std::memcmp(a.data(), b.data(), a.size() * sizeof(double))) << c;
+  }
+  for (const char* c : {"GRAD", "A4", "B4_ERR"})
+    for (double x : ist::read_table_column(path("lean.fits"), 1, c))
+      EXPECT_TRUE(std::isnan(x)) << c;
+  auto keyword = [&](const std::string& file) {  // the value of the GRADIENT header card
+    const std::string text = slurp(path(file));
+    const std::size_t at = text.find("GRADIENT=");
+    return at == std::string::npos ? NAN : std::strtod(text.c_str() + at + 9, nullptr);
+  };
+  EXPECT_EQ(keyword("lean.fits"), 0.0);
+  EXPECT_EQ(keyword("full.fits"), 1.0);
 }

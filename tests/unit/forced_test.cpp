@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstring>
 
 #include "io/fits_image.hpp"
 #include "isoster/fit.hpp"
@@ -67,6 +68,43 @@ TEST(Forced, RowsAreIndependentOfEachOther) {
     EXPECT_EQ(part[k].intens, whole[k + 5].intens);
     EXPECT_EQ(part[k].grad, whole[k + 5].grad);
     EXPECT_EQ(part[k].a4, whole[k + 5].a4);
+  }
+}
+
+// Without the gradient ring (spec 7.1's switch) a row keeps every intensity quantity of the full
+// measurement bitwise, in both conventions and with a masked region; the gradient and the
+// harmonic amplitudes normalised by it are NaN.
+TEST(Forced, WithoutGradientKeepsTheIntensities) {
+  Image img = io::read_image(std::string(ISOSTER_TEST_DATA) + "/synth.fits", io::PlaneRequest{});
+  for (int j = 300; j < 330; ++j)
+    for (int i = 200; i < 260; ++i) img.at(i, j) = NAN;  // flagged samples on some rings
+  std::vector<ForcedGeometry> g;
+  for (double a = 0; a < 200; a = a * 1.15 + 0.7) g.push_back({a, 256.2, 255.7, 0.25, 40});
+  for (Compat compat : {Compat::Iraf, Compat::Photutils}) {
+    FitConfig cfg;
+    cfg.compat = compat;
+    const auto full = fit_forced(img.view(), g, cfg);
+    cfg.forced_gradient = false;
+    const auto lean = fit_forced(img.view(), g, cfg);
+    ASSERT_EQ(full.size(), lean.size());
+    int flagged = 0;
+    for (std::size_t k = 0; k < full.size(); ++k) {
+      const Isophote &f = full[k], &l = lean[k];
+      EXPECT_EQ(std::memcmp(&f.intens, &l.intens, sizeof(double)), 0) << f.sma;
+      EXPECT_EQ(std::memcmp(&f.int_err, &l.int_err, sizeof(double)), 0) << f.sma;
+      EXPECT_EQ(std::memcmp(&f.rms, &l.rms, sizeof(double)), 0) << f.sma;
+      EXPECT_EQ(std::memcmp(&f.tflux_e, &l.tflux_e, sizeof(double)), 0) << f.sma;
+      EXPECT_EQ(f.ndata, l.ndata);
+      EXPECT_EQ(f.nflag, l.nflag);
+      EXPECT_EQ(f.stop, l.stop);
+      flagged += f.sma > 0 && f.nflag > 0;
+      if (f.sma == 0) continue;
+      EXPECT_TRUE(std::isfinite(f.grad)) << f.sma;
+      EXPECT_TRUE(std::isnan(l.grad) && std::isnan(l.grad_err) && std::isnan(l.grad_r_err));
+      for (double h : {l.a3, l.a3_err, l.b3, l.b3_err, l.a4, l.a4_err, l.b4, l.b4_err})
+        EXPECT_TRUE(std::isnan(h)) << f.sma;
+    }
+    EXPECT_GT(flagged, 0);
   }
 }
 
