@@ -375,7 +375,7 @@ void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count, Is
     k[nw + 1] = walk_key(1.1 * a, eps, grad, iraf_, cfg_.sampling_eccentric);
     for (int j = nw; j < nw + rings; ++j) {
       w[j] = &pool_[2 * i + j - nw];
-      total += max_points(k[j].a) + 1;
+      total += max_points(k[j].a) + 1 + kBatchSlack;
     }
     nw += rings;
   }
@@ -384,7 +384,7 @@ void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count, Is
   if (arena_.size() < kArrays * total) arena_.grow(std::max(kArrays * total, 2 * arena_.size()));
   double* p = arena_.data();
   for (int j = 0; j < nw; ++j) {
-    const std::size_t m = max_points(k[j].a) + 1;
+    const std::size_t m = max_points(k[j].a) + 1 + kBatchSlack;
     for (auto* v : {&w[j]->rc, &w[j]->rs, &w[j]->c1, &w[j]->s1, &w[j]->c2, &w[j]->s2, &w[j]->jac}) {
       v->attach(p, m);
       p += m;

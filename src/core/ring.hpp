@@ -60,6 +60,8 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
 // SIMD lanes. Each walk's points are bitwise those build_walks gives it; the walks are not
 // perturbable (no ellipticity sensitivity is kept).
 constexpr int kMaxBatchWalks = 64;
+// Spare points a batch-built walk's buffers need past max_points (written, never read).
+constexpr int kBatchSlack = 16;
 void build_walks_batch(Walk* const* w, const WalkKey* k, int count, double step, bool linear);
 
 // Largest ellipticity change served by perturbing an exact walk instead of rebuilding it: the

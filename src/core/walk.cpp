@@ -155,9 +155,9 @@ void build_eccentric(Walk& wk, const WalkKey& key) {
 namespace {
 
 // Sizes the walk's buffers for key k and returns the walk's start state.
-kern::WalkStart begin_walk(Walk& wk, const WalkKey& k, double step, bool linear) {
+kern::WalkStart begin_walk(Walk& wk, const WalkKey& k, double step, bool linear, int slack = 0) {
   wk.key = k;
-  const int need = max_points(k.a) + 1;
+  const int need = max_points(k.a) + 1 + slack;
   if (static_cast<int>(wk.rc.size()) < need) {
     // Grow geometrically: SMAs grow by a factor each isophote, buffers should not every time.
     const std::size_t grown = std::max<std::size_t>(need, 2 * wk.rc.size());
@@ -277,34 +277,40 @@ lanes::Vd vd_sqrt(lanes::Vd u) {
 template <bool Short>
 void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, double step,
                bool linear) {
+  using lanes::Mi;
   using lanes::Vd;
   using lanes::W;
-  // The steps run in blocks of kBlock with no test: each register's points go to a staging block
-  // (one vector store per quantity), and each lane then copies out those of its walk that come
-  // before the walk's end angle. A lane whose walk ended takes the next one; the steps it made
-  // past its end are discarded. r cos and r sin are formed here, with end_walk's operations.
-  constexpr int kBlock = 16;
-  Vd phi[kRegs], c[kRegs], s[kRegs], P[kRegs], dr[kRegs], A[kRegs], BmA[kRegs], D[kRegs];
-  Vd sphi[kBlock][kRegs], src[kBlock][kRegs], srs[kBlock][kRegs], sc[kBlock][kRegs],
-      ss[kBlock][kRegs];
-  double end[kLanes];
+  // The steps run in blocks of kBlock with no test, each lane storing its points straight into
+  // its walk's buffers (which have kBatchSlack spare points). After a block, each lane counts
+  // the points before its walk's end angle (a prefix of the block: the angle only grows). A lane
+  // whose walk ended takes the next one; what it wrote past its end is never read. r cos and
+  // r sin are formed here, with end_walk's operations.
+  constexpr int kBlock = kBatchSlack;
+  Vd phi[kRegs], c[kRegs], s[kRegs], P[kRegs], dr[kRegs], A[kRegs], BmA[kRegs], D[kRegs], E[kRegs];
   int walk[kLanes], n[kLanes], cap[kLanes];
+  double* out[4][kLanes];  // r cos, r sin, cos, sin
   int next = 0, live = 0;
-  // Lane l is lane l % W of register l / W. An idle lane walks nowhere.
+  // Lane l is lane l % W of register l / W. An idle lane walks nowhere (its end is below 0) and
+  // writes to a scratch block.
+  double scratch[4][kBlock];
   auto load_lane = [&](int l) {
     const int r = l / W, j = l % W;
     kern::WalkStart st{};
+    st.end = -1.0;
     double dstep = 0;
     walk[l] = -1;
-    end[l] = -1.0;
+    for (int q = 0; q < 4; ++q) out[q][l] = scratch[q];
+    n[l] = 0;
     if (next < count) {
       const int i = order[next++];
       Walk& wk = *w[i];
-      st = begin_walk(wk, k[i], step, linear);
+      st = begin_walk(wk, k[i], step, linear, kBatchSlack);
       walk[l] = i;
-      n[l] = 0;
-      cap[l] = static_cast<int>(wk.rc.size());
-      end[l] = st.end;
+      cap[l] = static_cast<int>(wk.rc.size()) - kBatchSlack;
+      out[0][l] = wk.rc.data();
+      out[1][l] = wk.rs.data();
+      out[2][l] = wk.c1.data();
+      out[3][l] = wk.s1.data();
       dstep = k[i].dstep;
       ++live;
     }
@@ -316,39 +322,29 @@ void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, do
     A[r][j] = st.A;
     BmA[r][j] = st.B - st.A;
     D[r][j] = dstep;
+    E[r][j] = st.end;
   };
   for (int l = 0; l < kLanes; ++l) load_lane(l);
   while (live > 0) {
+    Mi valid[kRegs] = {};  // per lane, minus the number of its points before its end
+    double* base[4][kLanes];
+    for (int q = 0; q < 4; ++q)
+      for (int l = 0; l < kLanes; ++l) base[q][l] = out[q][l] + n[l];
     for (int t = 0; t < kBlock; ++t)
       for (int r = 0; r < kRegs; ++r) {
         const Vd rad = D[r] / dr[r];
-        sphi[t][r] = phi[r];
-        src[t][r] = rad * c[r];
-        srs[t][r] = rad * s[r];
-        sc[t][r] = c[r];
-        ss[t][r] = s[r];
+        valid[r] += phi[r] < E[r];
+        const Vd v[4] = {rad * c[r], rad * s[r], c[r], s[r]};
+        for (int q = 0; q < 4; ++q)
+          for (int j = 0; j < W; ++j) base[q][r * W + j][t] = v[q][j];
         kern::walk_step<Short>(phi[r], c[r], s[r], P[r], dr[r], A[r], BmA[r], vd_clip, vd_sqrt);
       }
     for (int l = 0; l < kLanes; ++l) {
       if (walk[l] < 0) continue;
-      const int r = l / W, j = l % W;
-      int t = 0;
-      while (t < kBlock && sphi[t][r][j] < end[l]) ++t;
-      const int m = std::min(t, cap[l] - n[l]);
-      Walk& wk = *w[walk[l]];
-      double* orc = wk.rc.data() + n[l];
-      double* ors = wk.rs.data() + n[l];
-      double* oc = wk.c1.data() + n[l];
-      double* os = wk.s1.data() + n[l];
-      for (int u = 0; u < m; ++u) {
-        orc[u] = src[u][r][j];
-        ors[u] = srs[u][r][j];
-        oc[u] = sc[u][r][j];
-        os[u] = ss[u][r][j];
-      }
+      const int m = std::min(static_cast<int>(-valid[l / W][l % W]), cap[l] - n[l]);
       n[l] += m;
       if (m < kBlock) {  // the walk ended inside this block (on its angle or its buffer)
-        set_points(wk, n[l]);
+        set_points(*w[walk[l]], n[l]);
         --live;
         load_lane(l);
       }
