@@ -398,6 +398,8 @@ void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count, Is
     }
     out[i] = measure_forced(g[i].sma, g[i].x0, g[i].y0, g[i].eps, g[i].pa);
   }
+  // The next batch may move the arena: no slot may keep pointing into it.
+  sampler_.drop_adopted();
 }
 
 Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double eps, double pa_deg) {

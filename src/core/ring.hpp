@@ -125,6 +125,8 @@ class RingSampler {
   // Makes `w`, already built for its key, the walk of slot `slot` until the slot needs another
   // one. `w` must outlive that use; the sampler may complete its basis (Walk::ensure_basis).
   void adopt(int slot, Walk& w);
+  // Forgets every adopted walk (before their storage goes away).
+  void drop_adopted();
   // Samples slot `slot` (0: main ring, 1, 2: gradient rings) and computes its clipped statistics.
   Ring sample(int slot, double a, const Geometry& g, RingMode mode, bool clip = true);
   // The last ring sampled into `slot`.

@@ -100,6 +100,11 @@ void RingSampler::prepare(const WalkKey& k0, const WalkKey& k1) {
 
 void RingSampler::adopt(int slot, Walk& w) { active_[slot] = &w; }
 
+void RingSampler::drop_adopted() {
+  for (int s = 0; s < 3; ++s)
+    if (active_[s] != &base_[s] && active_[s] != &pert_[s]) active_[s] = nullptr;
+}
+
 #ifdef ISOSTER_AVX2_GATHER
 namespace {
 
