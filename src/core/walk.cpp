@@ -35,17 +35,25 @@ namespace {
 // (latency-bound), so two lanes cost about as much as one. A single walk uses one lane.
 typedef double Lanes __attribute__((vector_size(16)));
 
-Lanes lanes_clip(Lanes x, double cap) {
-  const Lanes c = {cap, cap};
+// Element-wise min(x, cap) and square root of a vector of doubles of any width (the two-lane
+// walks below, the W-lane batch further down).
+template <class T>
+T vclip(T x, double cap) {
+  const T c = T{} + cap;
   return x < c ? x : c;
 }
 
-Lanes lanes_sqrt(Lanes u) {
-#if defined(__SSE2__)
-  return __builtin_ia32_sqrtpd(u);
-#else
-  return Lanes{std::sqrt(u[0]), std::sqrt(u[1])};
+template <class T>
+T vsqrt(T u) {
+#if defined(__AVX__)
+  if constexpr (sizeof(T) == 32) return __builtin_ia32_sqrtpd256(u);
 #endif
+#if defined(__SSE2__)
+  if constexpr (sizeof(T) == 16) return __builtin_ia32_sqrtpd(u);
+#endif
+  T r;
+  for (std::size_t l = 0; l < sizeof(T) / sizeof(double); ++l) r[l] = std::sqrt(u[l]);
+  return r;
 }
 
 // What run_lanes records besides the points: the end state of each lane.
@@ -107,7 +115,7 @@ void run_lanes(const kern::WalkStart* st, const double* aq3, double* const* dr_o
     const Lanes inv = 1.0 / dr;
     const bool first = n0 + n1 <= count;  // the step from the first point
     const Lanes next_jac = jac + jac * (c * s * BmA * inv) + s * s * Aq3 * inv;
-    kern::walk_step<Short>(phi, c, s, P, dr, A, BmA, lanes_clip, lanes_sqrt);
+    kern::walk_step<Short>(phi, c, s, P, dr, A, BmA, vclip<Lanes>, vsqrt<Lanes>);
     jac = first ? Lanes{0, 0} : next_jac;
   }
   n[0] = n0;
@@ -257,23 +265,6 @@ namespace {
 constexpr int kRegs = 3;
 constexpr int kLanes = kRegs * lanes::W;
 
-lanes::Vd vd_clip(lanes::Vd x, double cap) {
-  const lanes::Vd c = lanes::splat(cap);
-  return x < c ? x : c;
-}
-
-lanes::Vd vd_sqrt(lanes::Vd u) {
-#if defined(__AVX__)
-  return __builtin_ia32_sqrtpd256(u);
-#elif defined(__SSE2__)
-  return __builtin_ia32_sqrtpd(u);
-#else
-  lanes::Vd r;
-  for (int l = 0; l < lanes::W; ++l) r[l] = std::sqrt(u[l]);
-  return r;
-#endif
-}
-
 template <bool Short>
 void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, double step,
                bool linear) {
@@ -337,7 +328,7 @@ void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, do
         const Vd v[4] = {rad * c[r], rad * s[r], c[r], s[r]};
         for (int q = 0; q < 4; ++q)
           for (int j = 0; j < W; ++j) base[q][r * W + j][t] = v[q][j];
-        kern::walk_step<Short>(phi[r], c[r], s[r], P[r], dr[r], A[r], BmA[r], vd_clip, vd_sqrt);
+        kern::walk_step<Short>(phi[r], c[r], s[r], P[r], dr[r], A[r], BmA[r], vclip<Vd>, vsqrt<Vd>);
       }
     for (int l = 0; l < kLanes; ++l) {
       if (walk[l] < 0) continue;
