@@ -362,37 +362,41 @@ void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count, Is
   if (pool_.size() < kMaxBatchWalks) pool_.resize(kMaxBatchWalks);
   Walk* w[kMaxBatchWalks];
   WalkKey k[kMaxBatchWalks];
+  std::size_t size[kMaxBatchWalks];
+  bool walked[kMaxForcedBatch];
+  const int rings = cfg_.forced_gradient ? 2 : 1;
   int nw = 0;
   std::size_t total = 0;
   for (int i = 0; i < count; ++i) {
     const double a = g[i].sma, eps = g[i].eps;
     const RingMode mode = forced_mode(a, eps);
-    if (!walk_based(mode)) continue;
+    walked[i] = walk_based(mode);
+    if (!walked[i]) continue;
     // The walks measure_forced's rings will ask for: the main ring and the first gradient ring.
     const RingMode grad = iraf_ ? first_gradient_mode(a, GradState{}, mode) : mode;
-    const int rings = cfg_.forced_gradient ? 2 : 1;
     k[nw] = walk_key(a, eps, mode, iraf_, cfg_.sampling_eccentric);
     k[nw + 1] = walk_key(1.1 * a, eps, grad, iraf_, cfg_.sampling_eccentric);
     for (int j = nw; j < nw + rings; ++j) {
       w[j] = &pool_[2 * i + j - nw];
-      total += max_points(k[j].a) + 1 + kBatchSlack;
+      size[j] = max_points(k[j].a) + 1 + kBatchSlack;
+      total += size[j];
     }
     nw += rings;
   }
-  // The batch's walks share one allocation, kept from batch to batch.
-  constexpr int kArrays = 7;
+  // The batch's walks share one allocation, kept from batch to batch. Six arrays each: batch
+  // walks keep no ellipticity sensitivity (jac).
+  constexpr int kArrays = 6;
   if (arena_.size() < kArrays * total) arena_.grow(std::max(kArrays * total, 2 * arena_.size()));
   double* p = arena_.data();
   for (int j = 0; j < nw; ++j) {
-    const std::size_t m = max_points(k[j].a) + 1 + kBatchSlack;
-    for (auto* v : {&w[j]->rc, &w[j]->rs, &w[j]->c1, &w[j]->s1, &w[j]->c2, &w[j]->s2, &w[j]->jac}) {
-      v->attach(p, m);
-      p += m;
+    for (auto* v : {&w[j]->rc, &w[j]->rs, &w[j]->c1, &w[j]->s1, &w[j]->c2, &w[j]->s2}) {
+      v->attach(p, size[j]);
+      p += size[j];
     }
   }
   build_walks_batch(w, k, nw, cfg_.step, cfg_.linear_step);
   for (int i = 0; i < count; ++i) {
-    if (walk_based(forced_mode(g[i].sma, g[i].eps))) {
+    if (walked[i]) {
       sampler_.adopt(0, pool_[2 * i]);
       if (cfg_.forced_gradient) sampler_.adopt(1, pool_[2 * i + 1]);
     }
