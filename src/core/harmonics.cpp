@@ -1,5 +1,6 @@
 #include "harmonics.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -111,6 +112,11 @@ FirstSecond fit_first_second(const Ring& r, bool iraf, bool joint) {
   const int n = r.npoint;
   if (n < (joint ? 9 : 5) || r.ndata < 1) return f;
   if (r.var != nullptr || joint) return fit_general(r, iraf, joint);
+  if (r.s2 == nullptr || r.c2 == nullptr) {  // sampled without its basis
+    RingSums s;
+    ring_sums(r, 2, s);
+    return fit_first_second(s, iraf);
+  }
   const double* v = r.val;
   const double mean = r.mean;
   // Sums over the valid samples of y = I - mean: b y for b = (sin, cos, sin 2, cos 2) and y^2.
@@ -182,156 +188,207 @@ FirstSecond fit_first_second(const Ring& r, bool iraf, bool joint) {
 
 namespace {
 
-// The residual of one sample (or W samples: T a lane vector); the same expression for both, so
-// that they round alike.
-template <class T>
-T residual(T v, T mean, T c0, const double* a, T s1, T c1, T s2, T c2) {
-  return v - mean - c0 - a[0] * s1 - a[1] * c1 - a[2] * s2 - a[3] * c2;
+// The sum lanes of ring_sums: orders up to Top (a constant, so that the loops unroll) or, with
+// Top = 0, up to `top`. Tried and dropped, each measured on the forced benchmark: two or four
+// passes with fewer accumulators each (no faster: the accumulators that spill here are not what
+// limits), Chebyshev's recurrence and multiples by halving (no faster, less accurate at high k).
+template <int Top>
+void sum_lanes(const Ring& r, int top, RingSums& out) {
+  using namespace lanes;
+  constexpr int M = Top > 0 ? Top : kMaxSumOrder;
+  const int T = Top > 0 ? Top : top;
+  Vd C[2 * M + 1] = {}, S[2 * M + 1] = {}, YC[M + 1] = {}, YS[M + 1] = {}, Y = {}, YY = {};
+  const Vd mean = splat(r.mean), zero = splat(0.0), one = splat(1.0);
+  // A flagged sample gets y = 0 and cos phi = sin phi = 0, hence cos k phi = sin k phi = 0 for
+  // every k >= 1 through the recurrence: it adds nothing anywhere.
+  auto add = [&](Vd v, Vd c1, Vd s1) {
+    const Mi ok = finite(v);
+    const Vd y = select(ok, v - mean, zero);
+    c1 = select(ok, c1, zero);
+    s1 = select(ok, s1, zero);
+    C[0] += select(ok, one, zero);
+    Y += y;
+    YY += y * y;
+    Vd c = c1, s = s1;
+    for (int k = 1; k <= 2 * T; ++k) {
+      if (k > 1) {  // cos, sin of k phi from those of (k - 1) phi (k = 2: c^2 - s^2, 2 s c)
+        const Vd t = c * c1 - s * s1;
+        s = s * c1 + c * s1;
+        c = t;
+      }
+      C[k] += c;
+      S[k] += s;
+      if (k <= T) {
+        YC[k] += y * c;
+        YS[k] += y * s;
+      }
+    }
+  };
+  const int n = r.npoint;
+  int k = 0;
+  for (; k + W <= n; k += W) add(load(r.val + k), load(r.c1 + k), load(r.s1 + k));
+  if (k < n) {  // NaN padding: absent samples count as flagged ones
+    const int t = n - k;
+    add(load_tail(r.val + k, t, NAN), load_tail(r.c1 + k, t, 0.0), load_tail(r.s1 + k, t, 0.0));
+  }
+  out.top = T;
+  out.npoint = n;
+  out.cnt = static_cast<int>(sum(C[0]));
+  out.y = sum(Y);
+  out.yy = sum(YY);
+  for (int j = 0; j <= 2 * T; ++j) {
+    out.C[j] = sum(C[j]);
+    out.S[j] = sum(S[j]);
+  }
+  out.C[0] = out.cnt;
+  out.S[0] = 0;
+  out.YC[0] = out.y;
+  out.YS[0] = 0;
+  for (int j = 1; j <= T; ++j) {
+    out.YC[j] = sum(YC[j]);
+    out.YS[j] = sum(YS[j]);
+  }
 }
+
+// A basis function of the harmonic fits: cos n phi (n = 0: the constant) or sin n phi.
+struct Term {
+  int n;
+  bool sine;
+};
+
+// Sum over the valid samples of the product of two terms, by product-to-sum.
+double gram(const RingSums& s, Term a, Term b) {
+  const int p = a.n + b.n, d = a.n - b.n;
+  auto C = [&](int k) { return s.C[k < 0 ? -k : k]; };
+  auto S = [&](int k) { return k < 0 ? -s.S[-k] : s.S[k]; };
+  if (a.sine && b.sine) return 0.5 * (C(d) - C(p));
+  if (!a.sine && !b.sine) return 0.5 * (C(d) + C(p));
+  if (a.sine) return 0.5 * (S(p) + S(d));  // sin n cos m
+  return 0.5 * (S(p) - S(d));              // cos n sin m
+}
+
+// Sum of y times a term.
+double moment(const RingSums& s, Term a) { return a.sine ? s.YS[a.n] : s.YC[a.n]; }
 
 }  // namespace
 
-void residuals(const Ring& r, const FirstSecond& f, double* resid) {
-  using namespace lanes;
-  const int n = r.npoint, nw = n / W * W;
-  const Vd mean = splat(r.mean), c0 = splat(f.c0), nan = splat(NAN);
-  for (int k = 0; k < nw; k += W) {
-    const Vd v = load(r.val + k);
-    const Vd e = residual(v, mean, c0, f.coef, load(r.s1 + k), load(r.c1 + k), load(r.s2 + k),
-                          load(r.c2 + k));
-    store(resid + k, select(finite(v), e, nan));
+void ring_sums(const Ring& r, int top, RingSums& out) {
+  if (top == 4)
+    sum_lanes<4>(r, top, out);
+  else if (top == 2)
+    sum_lanes<2>(r, top, out);
+  else
+    sum_lanes<0>(r, std::clamp(top, 1, kMaxSumOrder), out);
+}
+
+FirstSecond fit_first_second(const RingSums& s, bool iraf) {
+  FirstSecond f;
+  if (s.npoint < 5 || s.cnt < 1 || s.top < 2) return f;
+  // IRAF: 4 terms without a constant; photutils: a constant first (spec 3.1).
+  const Term terms[5] = {{0, false}, {1, true}, {1, false}, {2, true}, {2, false}};
+  const Term* t = iraf ? terms + 1 : terms;
+  const int dim = iraf ? 4 : 5, off = iraf ? 0 : 1;
+  double M[25], rhs[5];
+  for (int a = 0; a < dim; ++a) {
+    rhs[a] = moment(s, t[a]);
+    for (int b = 0; b < dim; ++b) M[a * dim + b] = gram(s, t[a], t[b]);
   }
-  for (int k = nw; k < n; ++k) {
-    const double v = r.val[k];
-    resid[k] = std::isfinite(v)
-                   ? residual(v, r.mean, f.c0, f.coef, r.s1[k], r.c1[k], r.s2[k], r.c2[k])
-                   : NAN;
+  double c[5], inv[5], det;
+  const bool solved = iraf ? kern::spd_solve_n<4>(M, rhs, c, inv, &det)
+                           : kern::spd_solve_n<5>(M, rhs, c, inv, &det);
+  if (!solved) return f;
+  if (iraf && std::fabs(det) < 1e-10) return f;
+  // Residual sum of squares of the least-squares solution: sum e^2 = sum y^2 - c . rhs.
+  double ctr = 0;
+  for (int a = 0; a < dim; ++a) ctr += c[a] * rhs[a];
+  const double see = std::max(0.0, s.yy - ctr);
+  const int cnt = s.cnt;
+  f.s = cnt > 5 ? std::sqrt(see / (cnt - 5)) : 0.0;
+  f.sd0 = std::sqrt(see / cnt);
+  f.c0 = iraf ? 0.0 : c[0];
+  for (int i = 0; i < 4; ++i) {
+    f.coef[i] = c[off + i];
+    f.err[i] = f.s * std::sqrt(inv[off + i]);
   }
+  f.ok = true;
+  return f;
 }
 
 namespace {
 
-// cos/sin of 3 phi or 4 phi for W points, from those of phi and 2 phi.
-inline void angle_lanes(const Ring& r, int k, int order, lanes::Vd& cn, lanes::Vd& sn) {
-  using lanes::load;
-  const lanes::Vd c2 = load(r.c2 + k), s2 = load(r.s2 + k);
-  if (order == 3) {
-    const lanes::Vd c1 = load(r.c1 + k), s1 = load(r.s1 + k);
-    cn = c2 * c1 - s2 * s1;
-    sn = s2 * c1 + c2 * s1;
-  } else {
-    cn = c2 * c2 - s2 * s2;
-    sn = 2 * s2 * c2;
+// One least-squares fit of a (sin n, cos n) pair, with a constant (photutils) or on what the
+// `fitted` terms left (IRAF): right-hand side sum b (y - sum_j coef_j t_j) = moment(b) - sum_j
+// coef_j gram(b, t_j); the residual sum of squares falls by c . rhs from `see` (the least-squares
+// identity). Updates see. Fewer than (terms + 1) samples or a singular system: no fit.
+template <int Dim>
+Harmonic pair_fit(const RingSums& s, int n, const Term* fitted, const double* coef, int nfit,
+                  double& see, double* c_out) {
+  Harmonic h;
+  constexpr int off = Dim - 2;
+  const Term t[3] = {{0, false}, {n, true}, {n, false}};
+  const Term* b = t + (off == 0 ? 1 : 0);
+  double M[Dim * Dim], rhs[Dim];
+  for (int i = 0; i < Dim; ++i) {
+    rhs[i] = moment(s, b[i]);
+    for (int j = 0; j < nfit; ++j) rhs[i] -= coef[j] * gram(s, b[i], fitted[j]);
+    for (int j = 0; j < Dim; ++j) M[i * Dim + j] = gram(s, b[i], b[j]);
   }
+  double c[Dim], inv[Dim], det;
+  if (s.cnt < Dim + 1 || !kern::spd_solve_n<Dim>(M, rhs, c, inv, &det)) return h;
+  double ctr = 0;
+  for (int i = 0; i < Dim; ++i) ctr += c[i] * rhs[i];
+  see = std::max(0.0, see - ctr);
+  const double sd = s.cnt > 3 ? std::sqrt(see / (s.cnt - 3)) : 0.0;
+  h.A = c[off];
+  h.B = c[off + 1];
+  h.eA = sd * std::sqrt(inv[off]);
+  h.eB = sd * std::sqrt(inv[off + 1]);
+  c_out[0] = c[off];
+  c_out[1] = c[off + 1];
+  return h;
 }
 
 }  // namespace
 
-Harmonic fit_harmonic_sequential(const Ring& r, double* resid, int order) {
-  using namespace lanes;
-  Harmonic h;
-  const int n = r.npoint;
-  const bool vec = order == 3 || order == 4;  // W points at a time from the stored 2 phi
-  const int nw = vec ? n / W * W : 0;
-  const Vd zero = splat(0.0);
-  Vd acc[5] = {};
-  Mi cnt_lanes = {};
-  for (int k = 0; k < nw; k += W) {
-    Vd cn, sn;
-    angle_lanes(r, k, order, cn, sn);
-    const Vd e = load(resid + k);
-    const Mi ok = finite(e);
-    cn = select(ok, cn, zero);
-    sn = select(ok, sn, zero);
-    const Vd ez = select(ok, e, zero);
-    acc[0] += sn * sn;
-    acc[1] += sn * cn;
-    acc[2] += cn * cn;
-    acc[3] += sn * ez;
-    acc[4] += cn * ez;
-    cnt_lanes += ok;
-  }
-  double p[5];
-  for (int i = 0; i < 5; ++i) p[i] = sum(acc[i]);
-  int cnt = static_cast<int>(count(cnt_lanes));
-  for (int k = nw; k < n; ++k) {
-    if (!std::isfinite(resid[k])) continue;
-    double cn, sn;
-    angle_n(r, k, order, cn, sn);
-    p[0] += sn * sn;
-    p[1] += sn * cn;
-    p[2] += cn * cn;
-    p[3] += sn * resid[k];
-    p[4] += cn * resid[k];
-    ++cnt;
-  }
-  const double M[4] = {p[0], p[1], p[1], p[2]}, rhs[2] = {p[3], p[4]};
-  double c[2], inv[2], det;
-  if (cnt < 3 || !kern::spd_solve_n<2>(M, rhs, c, inv, &det)) return h;
-  const Vd ca = splat(c[0]), cb = splat(c[1]);
-  Vd ss_lanes = zero;
-  for (int k = 0; k < nw; k += W) {
-    Vd cn, sn;
-    angle_lanes(r, k, order, cn, sn);
-    const Vd e = load(resid + k);
-    const Vd en = e - (ca * sn + cb * cn);  // NaN stays NaN
-    store(resid + k, en);
-    ss_lanes += select(finite(en), en * en, zero);
-  }
-  double ss = sum(ss_lanes);
-  for (int k = nw; k < n; ++k) {
-    if (!std::isfinite(resid[k])) continue;
-    double cn, sn;
-    angle_n(r, k, order, cn, sn);
-    resid[k] -= c[0] * sn + c[1] * cn;
-    ss += resid[k] * resid[k];
-  }
-  const double s = cnt > 3 ? std::sqrt(ss / (cnt - 3)) : 0.0;
-  h.A = c[0];
-  h.B = c[1];
-  h.eA = s * std::sqrt(inv[0]);
-  h.eB = s * std::sqrt(inv[1]);
-  return h;
-}
-
-Harmonic fit_harmonic_independent(const Ring& r, int order) {
-  Harmonic h;
-  const int n = r.npoint;
-  double M[9] = {}, rhs[3] = {};
-  int cnt = 0;
-  for (int k = 0; k < n; ++k) {
-    const double y = r.val[k];
-    if (!std::isfinite(y)) continue;
-    double cn, sn;
-    angle_n(r, k, order, cn, sn);
-    const double b[3] = {1.0, sn, cn};
-    for (int i = 0; i < 3; ++i) {
-      rhs[i] += b[i] * y;
-      for (int j = 0; j <= i; ++j) M[i * 3 + j] += b[i] * b[j];
+void fit_higher(const RingSums& s, const FirstSecond& fs, bool iraf, const int* orders,
+                int n_orders, Harmonic* out) {
+  for (int i = 0; i < n_orders; ++i) out[i] = Harmonic{};
+  if (!iraf) {
+    for (int i = 0; i < n_orders; ++i) {
+      double see = s.yy, c[2] = {0, 0};  // about the constant: sum e^2 = sum y^2 - c . rhs
+      if (orders[i] <= s.top) out[i] = pair_fit<3>(s, orders[i], nullptr, nullptr, 0, see, c);
     }
-    ++cnt;
+    return;
   }
-  for (int i = 0; i < 3; ++i)
-    for (int j = i + 1; j < 3; ++j) M[i * 3 + j] = M[j * 3 + i];
-  double c[3], inv[3], det;
-  if (cnt < 4 || !kern::spd_solve_n<3>(M, rhs, c, inv, &det)) return h;
-  double se = 0, ss = 0;
-  for (int k = 0; k < n; ++k) {
-    const double y = r.val[k];
-    if (!std::isfinite(y)) continue;
-    double cn, sn;
-    angle_n(r, k, order, cn, sn);
-    const double e = y - (c[0] + c[1] * sn + c[2] * cn);
-    se += e;
-    ss += e * e;
+  // The terms fitted so far and their coefficients: the first and second harmonics, then each
+  // order fitted. The residual sum of squares of y - sum coef t is y^2 - 2 coef . rhs + coef' G
+  // coef, whichever fit gave the coefficients (a weighted first/second fit too).
+  constexpr int kMaxTerms = 4 + 2 * (kMaxJointOrders + 2);
+  Term t[kMaxTerms] = {{1, true}, {1, false}, {2, true}, {2, false}};
+  double coef[kMaxTerms] = {};
+  if (fs.ok)
+    for (int i = 0; i < 4; ++i) coef[i] = fs.coef[i];
+  int nfit = 4;
+  double see = s.yy;
+  for (int i = 0; i < 4; ++i) {
+    see -= 2 * coef[i] * moment(s, t[i]);
+    for (int j = 0; j < 4; ++j) see += coef[i] * coef[j] * gram(s, t[i], t[j]);
   }
-  const double em = se / cnt;
-  const double s = std::sqrt(std::max(0.0, (ss - cnt * em * em) / (cnt - 3)));
-  h.A = c[1];
-  h.B = c[2];
-  h.eA = s * std::sqrt(inv[1]);
-  h.eB = s * std::sqrt(inv[2]);
-  return h;
+  see = std::max(0.0, see);
+  int i = 0;
+  for (int n = 3; i < n_orders && n <= s.top && nfit + 2 <= kMaxTerms; ++n) {
+    double c[2] = {0, 0};
+    const Harmonic h = pair_fit<2>(s, n, t, coef, nfit, see, c);
+    if (n == orders[i]) out[i++] = h;
+    if (std::isfinite(h.A)) {  // a failed order leaves the residuals as they were
+      t[nfit] = {n, true};
+      t[nfit + 1] = {n, false};
+      coef[nfit] = c[0];
+      coef[nfit + 1] = c[1];
+      nfit += 2;
+    }
+    if (n >= 4 && i < n_orders) n = std::max(n, orders[i] - 1);
+  }
 }
 
 bool fit_harmonics_joint(const Ring& r, bool iraf, const int* orders, int n_orders, Harmonic* out) {

@@ -21,17 +21,35 @@ struct FirstSecond {
 // joint: the 3rd and 4th harmonics in the same least-squares fit (ISOFIT,
 // --simultaneous-harmonics).
 FirstSecond fit_first_second(const Ring& r, bool iraf, bool joint = false);
-// Residuals e_k of the fit (NaN where flagged), for the higher harmonics.
-void residuals(const Ring& r, const FirstSecond& f, double* resid);
-
 // Higher harmonic of order n, raw amplitudes A (sine), B (cosine) and errors.
 struct Harmonic {
   double A = NAN, B = NAN, eA = NAN, eB = NAN;
 };
-// IRAF: sequential 2-term fits on the residual buffer, each fitted order subtracted in place.
-Harmonic fit_harmonic_sequential(const Ring& r, double* resid, int order);
-// photutils: independent 3-term fit (constant, sin n phi, cos n phi) on the raw samples.
-Harmonic fit_harmonic_independent(const Ring& r, int order);
+
+// Every sum the unweighted harmonic fits of a ring need, over its valid samples (finite value), in
+// one pass: C[k], S[k] = sum cos k phi, sin k phi for k <= 2 top (the normal matrices of orders up
+// to top, by product-to-sum: sin n sin m = (cos(n-m) - cos(n+m)) / 2 and so on), and YC[k], YS[k] =
+// sum y cos k phi, y sin k phi for 1 <= k <= top, with y = value - mean; sum y and sum y^2.
+// Fitting orders 1 to 4 from these costs one pass over the samples instead of one or two per order.
+constexpr int kMaxSumOrder = 64;
+struct RingSums {
+  int top = 0;
+  int npoint = 0, cnt = 0;
+  double y = 0, yy = 0;
+  double C[2 * kMaxSumOrder + 1], S[2 * kMaxSumOrder + 1];  // C[0] = cnt, S[0] = 0
+  double YC[kMaxSumOrder + 1], YS[kMaxSumOrder + 1];
+};
+// top: 1 to kMaxSumOrder.
+void ring_sums(const Ring& r, int top, RingSums& out);
+// The unweighted 4-term (IRAF) or 5-term (photutils) fit of the first and second harmonics from
+// the sums (top >= 2): the fit_first_second of a ring without variances, to rounding.
+FirstSecond fit_first_second(const RingSums& s, bool iraf);
+// Higher harmonics of the given orders (each >= 3, ascending, <= s.top), unweighted.
+// IRAF: sequential 2-term fits, each on what the first/second fit `fs` (zero when not ok) and the
+// orders before it left, 3 and 4 always fitted first. photutils: independent 3-term fits
+// (constant, sin n phi, cos n phi). out[i]: order orders[i].
+void fit_higher(const RingSums& s, const FirstSecond& fs, bool iraf, const int* orders,
+                int n_orders, Harmonic* out);
 
 // Joint fit (ISOFIT design, spec 7.5) of the first and second harmonics and the given orders
 // (each >= 3, at most kMaxJointOrders) with the design of fit_first_second's joint fit (IRAF:

@@ -82,8 +82,6 @@ void IsophoteFitter::correct(Geometry& g, int k, double amp, double grad, double
 
 IsoResult IsophoteFitter::fit(const IsoRequest& req, const Geometry& start, GradState& gs) {
   sampler_.reserve(req.a);
-  const std::size_t need = max_points(1.25 * req.a) + 1;
-  if (resid_.size() < need) resid_.grow(std::max(need, 2 * resid_.size()));
   return iraf_ ? fit_iraf(req, start, gs) : fit_photutils(req, start);
 }
 
@@ -410,17 +408,20 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
   const Geometry g{x0, y0, eps, pa_deg * kern::kPi / 180.0};
   const RingMode mode = forced_mode(a, eps);
   sampler_.reserve(a);
-  const std::size_t need = max_points(1.25 * a) + 1;
-  if (resid_.size() < need) resid_.grow(std::max(need, 2 * resid_.size()));
   Pass cur;
   cur.geom = g;
   IsoRequest req;
   req.a = a;
   req.mode = mode;
   req.noniterative = true;
-  const Ring ring = sampler_.sample(0, a, g, mode);
+  // One pass of sums serves the first/second-harmonic fit and A3..B4 (unweighted, not joint):
+  // the walk's basis and normal matrix, which only repeated fits of one ring repay, are not made.
+  const bool general = sampler_.has_variance() || cfg_.simultaneous_harmonics;
+  const Ring ring = sampler_.sample(0, a, g, mode, true, general);
   cur.take(ring);
-  cur.fs = fit_first_second(ring, iraf_, cfg_.simultaneous_harmonics);
+  ring_sums(ring, cfg_.forced_gradient ? 4 : 2, sums_);
+  cur.fs = general ? fit_first_second(ring, iraf_, cfg_.simultaneous_harmonics)
+                   : fit_first_second(sums_, iraf_);
   if (!cfg_.forced_gradient) {
     cur.g = cur.sg = cur.rho = NAN;
   } else if (iraf_) {
@@ -438,7 +439,7 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
   else if (cur.ndata < cur.npoint * (1.0 - cfg_.fflag_value()))
     code = 1;
   Isophote row;
-  fill_row(cur, a, code, 0, row);
+  fill_row(cur, a, code, 0, row, &sums_);
   if (ring.var != nullptr) {
     // Forced photometry with a variance map: the weighted mean and its error (spec 7.6).
     double sw = 0, swv = 0;
@@ -453,7 +454,8 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
   return row;
 }
 
-void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isophote& row) {
+void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isophote& row,
+                              const RingSums* sums) {
   row.sma = a;
   row.intens = p.mean;
   row.rms = p.rms;
@@ -484,7 +486,7 @@ void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isop
   row.sarea = p.sarea;
   row.tflux_e = row.tflux_c = NAN;
   row.npix_e = row.npix_c = kNullInt;
-  higher_harmonics(p, a, row);
+  higher_harmonics(p, a, row, sums);
 }
 
 namespace {
@@ -513,25 +515,19 @@ void IsophoteFitter::harmonics_of_last(double a, double grad, double rho, const 
   for (int i = 0; i < n_orders; ++i) h[i] = Harmonic{};
   if (cfg_.simultaneous_harmonics) {
     fit_harmonics_joint(ring, iraf_, orders, n_orders, h);
-  } else if (iraf_) {
-    const FirstSecond fs = fit_first_second(ring, true);
-    double* e = resid_.data();
-    residuals(ring, fs.ok ? fs : FirstSecond{}, e);
-    // Each order is fitted to what the lower ones left, 3 and 4 first as in the fit.
-    int i = 0;
-    for (int n = 3; i < n_orders; ++n) {
-      const Harmonic hn = fit_harmonic_sequential(ring, e, n);
-      if (n == orders[i]) h[i++] = hn;
-      if (n >= 4 && i < n_orders) n = std::max(n, orders[i] - 1);
-    }
   } else {
-    for (int i = 0; i < n_orders; ++i) h[i] = fit_harmonic_independent(ring, orders[i]);
+    // IRAF: each order fitted to what the lower ones left, 3 and 4 first as in the fit, after
+    // the unweighted first/second fit; photutils: independent fits.
+    ring_sums(ring, std::max(4, orders[n_orders - 1]), sums_);
+    fit_higher(sums_, iraf_ ? fit_first_second(sums_, true) : FirstSecond{}, iraf_, orders,
+               n_orders, h);
   }
   for (int i = 0; i < n_orders; ++i) normalise(h[i], norm, rho, out + 4 * i);
 }
 
-void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row) {
-  // The main-ring buffers (slot 0) hold this pass's samples; resid_ its residuals when fitted.
+void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row,
+                                      const RingSums* sums) {
+  // The main-ring buffers (slot 0) hold this pass's samples.
   const Ring& ring = sampler_.last(0);
   Harmonic h[2];
   if (std::isnan(p.g)) {
@@ -544,14 +540,14 @@ void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row) {
       h[i].eA = p.fs.herr[2 * i];
       h[i].eB = p.fs.herr[2 * i + 1];
     }
-  } else if (iraf_) {
-    double* e = resid_.data();
-    residuals(ring, p.fs.ok ? p.fs : FirstSecond{}, e);
-    h[0] = fit_harmonic_sequential(ring, e, 3);
-    h[1] = fit_harmonic_sequential(ring, e, 4);
   } else {
-    h[0] = fit_harmonic_independent(ring, 3);
-    h[1] = fit_harmonic_independent(ring, 4);
+    // IRAF: sequential on what the pass's own first/second fit left; photutils: independent.
+    if (sums == nullptr || sums->top < 4) {
+      ring_sums(ring, 4, sums_);
+      sums = &sums_;
+    }
+    const int orders[2] = {3, 4};
+    fit_higher(*sums, p.fs, iraf_, orders, 2, h);
   }
   const double norm = a * std::fabs(p.g);
   const double rho = std::isfinite(p.rho) ? p.rho : 0.8;

@@ -72,15 +72,17 @@ class IsophoteFitter {
   int choose(const FirstSecond& f) const;
   void correct(Geometry& g, int k, double amp, double grad, double a) const;
   IsoResult finish(const Pass& p, double a, int code, int niter, bool no_geom_errors, bool no_abig);
-  void fill_row(const Pass& p, double a, int code, int niter, Isophote& row);
-  void higher_harmonics(const Pass& p, double a, Isophote& row);
+  void fill_row(const Pass& p, double a, int code, int niter, Isophote& row,
+                const RingSums* sums = nullptr);
+  // A3..B4 of the main ring last sampled; `sums`: its ring_sums to order 4, if already made.
+  void higher_harmonics(const Pass& p, double a, Isophote& row, const RingSums* sums = nullptr);
   RingMode forced_mode(double a, double eps) const;
 
   ImageView img_;
   const FitConfig& cfg_;
   bool iraf_;
   RingSampler sampler_;
-  Buffer resid_;
+  RingSums sums_;           // of the main ring, for the final harmonic fits
   std::vector<Walk> pool_;  // walks of a forced batch, adopted by the sampler one row at a time
   Buffer arena_;            // the storage of their points
 };

@@ -95,7 +95,7 @@ struct Ring {
   double sarea = 0;
   const double* c1 = nullptr;  // cos/sin of each sample's polar angle
   const double* s1 = nullptr;
-  const double* c2 = nullptr;  // cos/sin of twice the angle
+  const double* c2 = nullptr;  // cos/sin of twice the angle (null when not computed)
   const double* s2 = nullptr;
   const Walk* walk = nullptr;  // the cached walk, for bilinear/nearest rings
   double* val = nullptr;       // sample values, NaN when flagged
@@ -128,13 +128,18 @@ class RingSampler {
   // Forgets every adopted walk (before their storage goes away).
   void drop_adopted();
   // Samples slot `slot` (0: main ring, 1, 2: gradient rings) and computes its clipped statistics.
-  Ring sample(int slot, double a, const Geometry& g, RingMode mode, bool clip = true);
+  // basis: the main ring's walk completes its basis (c2, s2, normal matrix), which the fits of the
+  // iteration and the weighted and joint fits use; without it (and without a variance map) the
+  // ring's c2 and s2 are null: only fits from its ring_sums are possible.
+  Ring sample(int slot, double a, const Geometry& g, RingMode mode, bool clip = true,
+              bool basis = true);
   // The last ring sampled into `slot`.
   const Ring& last(int slot) const { return last_ring_[slot]; }
   long samples_taken() const { return samples_; }
   // A variance map of the image's shape whose bad pixels are already NaN in the image (walk-based
   // rings only); null: none. It must outlive its use.
   void set_variance(const ImageView* var) { var_img_ = var; }
+  bool has_variance() const { return var_img_ != nullptr; }
 
  private:
   void sample_sectors(int slot, double a, const Geometry& g, bool median, Ring& r);

@@ -223,7 +223,8 @@ int gather_nearest_iraf(const float* px, int nx, int ny, const double* rc, const
 }  // namespace
 #endif
 
-Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, bool clip) {
+Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, bool clip,
+                         bool basis) {
   Ring r;
   r.val = val_[slot].data();
   if (mode == RingMode::Mean || mode == RingMode::Median) {
@@ -237,7 +238,8 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
       build_walks(&pw, &key, 1, s_.step, s_.linear);
     }
     Walk& w = *pw;
-    if (slot == 0) w.ensure_basis();  // the main ring is fitted; gradient rings need no basis
+    // The main ring is fitted; gradient rings need no basis.
+    if (slot == 0 && (basis || var_img_ != nullptr)) w.ensure_basis();
     // The rings of a pass share the position angle: its cosine and sine are computed once.
     if (!(g.theta == theta_)) {
       theta_ = g.theta;
@@ -303,8 +305,8 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
     r.npoint = n;
     r.c1 = w.c1.data();
     r.s1 = w.s1.data();
-    r.c2 = w.c2.data();
-    r.s2 = w.s2.data();
+    r.c2 = w.basis_ready ? w.c2.data() : nullptr;
+    r.s2 = w.basis_ready ? w.s2.data() : nullptr;
     r.walk = &w;
     r.sarea = nearest ? 1.0 : 2.0;
   }

@@ -138,18 +138,102 @@ TEST(Harmonics, SequentialHigherHarmonicsRecoverA3AndB4) {
   const double A3 = 0.04, B4 = -0.03;
   auto f = [&](double p, int) { return 7 + A3 * std::sin(3 * p) + B4 * std::cos(4 * p); };
   const Samples s = make(60, 0.25, f, none);
-  const FirstSecond fs = fit_first_second(s.ring, true);
-  std::vector<double> e(s.ring.npoint);
-  residuals(s.ring, fs, e.data());
-  const Harmonic h3 = fit_harmonic_sequential(s.ring, e.data(), 3);
-  const Harmonic h4 = fit_harmonic_sequential(s.ring, e.data(), 4);
-  EXPECT_NEAR(h3.A, A3, 1e-3);
-  EXPECT_NEAR(h3.B, 0, 1e-3);
-  EXPECT_NEAR(h4.A, 0, 1e-3);
-  EXPECT_NEAR(h4.B, B4, 1e-3);
+  RingSums sums;
+  ring_sums(s.ring, 4, sums);
+  const int orders[2] = {3, 4};
+  Harmonic h[2];
+  fit_higher(sums, fit_first_second(s.ring, true), true, orders, 2, h);
+  EXPECT_NEAR(h[0].A, A3, 1e-3);
+  EXPECT_NEAR(h[0].B, 0, 1e-3);
+  EXPECT_NEAR(h[1].A, 0, 1e-3);
+  EXPECT_NEAR(h[1].B, B4, 1e-3);
   // photutils' independent fit leaves sin 3phi in its residuals (not orthogonal on the walk).
-  const Harmonic i4 = fit_harmonic_independent(s.ring, 4);
-  EXPECT_NEAR(i4.B, B4, 1e-3);
+  fit_higher(sums, FirstSecond{}, false, orders, 2, h);
+  EXPECT_NEAR(h[1].B, B4, 1e-3);
+}
+
+// Reference for the fits from ring sums: each fit solved by Eigen (QR) on the samples themselves,
+// IRAF's sequential fits on explicit residual vectors, photutils' with a constant on the raw
+// values; errors s sqrt(diag(inv)) with N - 3 degrees of freedom.
+struct Reference {
+  double A, B, eA, eB;
+};
+
+Reference eigen_pair(const std::vector<double>& phi, const Eigen::VectorXd& y, int n, bool constant,
+                     Eigen::VectorXd* resid) {
+  const int m = static_cast<int>(phi.size()), off = constant ? 1 : 0;
+  Eigen::MatrixXd X(m, 2 + off);
+  for (int r = 0; r < m; ++r) {
+    if (constant) X(r, 0) = 1;
+    X(r, off) = std::sin(n * phi[r]);
+    X(r, off + 1) = std::cos(n * phi[r]);
+  }
+  const Eigen::VectorXd c = X.colPivHouseholderQr().solve(y);
+  const Eigen::VectorXd e = y - X * c;
+  if (resid != nullptr) *resid = e;
+  const Eigen::MatrixXd inv = (X.transpose() * X).inverse();
+  const double sd =
+      std::sqrt((e.squaredNorm() - (constant ? m * std::pow(e.mean(), 2) : 0)) / (m - 3));
+  return {c(off), c(off + 1), sd * std::sqrt(inv(off, off)), sd * std::sqrt(inv(off + 1, off + 1))};
+}
+
+TEST(Harmonics, SumFitsAgreeWithEigenOnNoisyFlaggedData) {
+  std::mt19937 rng(11);
+  std::normal_distribution<double> g(0, 0.3);
+  std::vector<double> noise(2000);
+  for (auto& v : noise) v = g(rng);
+  auto f = [&](double p, int i) {
+    return 30 + 1.5 * std::sin(p) - 0.7 * std::cos(2 * p) + 0.2 * std::sin(3 * p) +
+           0.1 * std::cos(4 * p) - 0.05 * std::sin(5 * p) + noise[i];
+  };
+  const int orders[4] = {3, 4, 5, 7};
+  for (bool flagged : {false, true}) {
+    auto flag = [&](int i) { return flagged && (i % 5 == 2 || (i > 40 && i < 70)); };
+    const Samples s = make(45, 0.35, f, flag);
+    std::vector<double> phi;
+    std::vector<int> rows;
+    for (int k = 0; k < s.ring.npoint; ++k)
+      if (!std::isnan(s.val[k])) {
+        rows.push_back(k);
+        phi.push_back(std::atan2(s.walk.s1[k], s.walk.c1[k]));
+      }
+    const int m = static_cast<int>(rows.size());
+    Eigen::VectorXd y(m);
+    for (int r = 0; r < m; ++r) y(r) = s.val[rows[r]] - s.ring.mean;
+    RingSums sums;
+    ring_sums(s.ring, 7, sums);
+    EXPECT_EQ(sums.cnt, m);
+    for (bool iraf : {true, false}) {
+      // The first/second fit from the sums is the ring's (product sums) to rounding.
+      const FirstSecond a = fit_first_second(s.ring, iraf), b = fit_first_second(sums, iraf);
+      ASSERT_TRUE(a.ok && b.ok);
+      for (int i = 0; i < 4; ++i) {
+        EXPECT_NEAR(b.coef[i], a.coef[i], 1e-12);
+        EXPECT_NEAR(b.err[i], a.err[i], 1e-12);
+      }
+      EXPECT_NEAR(b.s, a.s, 1e-12);
+      Harmonic h[4];
+      fit_higher(sums, a, iraf, orders, 4, h);
+      // IRAF: the residuals of the first/second fit, then orders 3, 4, 5 and 7 fitted in turn,
+      // each subtracted before the next (6, not asked for, is not fitted).
+      Eigen::VectorXd e = y;
+      for (int r = 0; r < m; ++r) {
+        const double p = phi[r];
+        e(r) -= a.coef[0] * std::sin(p) + a.coef[1] * std::cos(p) + a.coef[2] * std::sin(2 * p) +
+                a.coef[3] * std::cos(2 * p);
+      }
+      int i = 0;
+      for (int n : {3, 4, 5, 7}) {
+        const Reference ref =
+            iraf ? eigen_pair(phi, e, n, false, &e) : eigen_pair(phi, y, n, true, nullptr);
+        EXPECT_NEAR(h[i].A, ref.A, 1e-10) << "order " << n << " iraf " << iraf;
+        EXPECT_NEAR(h[i].B, ref.B, 1e-10) << "order " << n << " iraf " << iraf;
+        EXPECT_NEAR(h[i].eA, ref.eA, 1e-10 + 1e-7 * ref.eA) << "order " << n;
+        EXPECT_NEAR(h[i].eB, ref.eB, 1e-10 + 1e-7 * ref.eB) << "order " << n;
+        ++i;
+      }
+    }
+  }
 }
 
 TEST(Harmonics, MultipleAngles) {
