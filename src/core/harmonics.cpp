@@ -105,6 +105,30 @@ FirstSecond fit_general(const Ring& r, bool iraf, bool joint) {
   return f;
 }
 
+// Solves the 4-term (IRAF) or 5-term (photutils, constant first) normal equations M c = rhs of
+// the first/second-harmonic fit over cnt samples with sum y^2 = syy, and fills f (f.ok on success).
+void solve_first_second(const double* M, const double* rhs, double syy, int cnt, bool iraf,
+                        FirstSecond& f) {
+  const int dim = iraf ? 4 : 5, off = iraf ? 0 : 1;
+  double c[5], inv[5], det;
+  const bool solved = iraf ? kern::spd_solve_n<4>(M, rhs, c, inv, &det)
+                           : kern::spd_solve_n<5>(M, rhs, c, inv, &det);
+  if (!solved) return;
+  if (iraf && std::fabs(det) < 1e-10) return;
+  // Residual sum of squares of the least-squares solution: sum e^2 = sum y^2 - c . rhs.
+  double ctr = 0;
+  for (int a = 0; a < dim; ++a) ctr += c[a] * rhs[a];
+  const double see = std::max(0.0, syy - ctr);
+  f.s = cnt > 5 ? std::sqrt(see / (cnt - 5)) : 0.0;
+  f.sd0 = std::sqrt(see / cnt);  // residual mean is zero with a constant term (photutils)
+  f.c0 = iraf ? 0.0 : c[0];
+  for (int i = 0; i < 4; ++i) {
+    f.coef[i] = c[off + i];
+    f.err[i] = f.s * std::sqrt(inv[off + i]);
+  }
+  f.ok = true;
+}
+
 }  // namespace
 
 FirstSecond fit_first_second(const Ring& r, bool iraf, bool joint) {
@@ -165,24 +189,7 @@ FirstSecond fit_first_second(const Ring& r, bool iraf, bool joint) {
     rhs[a + off] = sy[a];
     for (int b = 0; b < 4; ++b) M[(a + off) * dim + b + off] = m4[a * 4 + b];
   }
-  double c[5], inv[5], det;
-  const bool solved = iraf ? kern::spd_solve_n<4>(M, rhs, c, inv, &det)
-                           : kern::spd_solve_n<5>(M, rhs, c, inv, &det);
-  if (!solved) return f;
-  if (iraf && std::fabs(det) < 1e-10) return f;
-  // Residual sum of squares of the least-squares solution: sum e^2 = sum y^2 - c . rhs.
-  double ctr = 0;
-  for (int a = 0; a < dim; ++a) ctr += c[a] * rhs[a];
-  const double see = std::max(0.0, syy - ctr);
-  const int cnt = r.ndata;
-  f.s = cnt > 5 ? std::sqrt(see / (cnt - 5)) : 0.0;
-  f.sd0 = std::sqrt(see / cnt);  // residual mean is zero with a constant term (photutils)
-  f.c0 = iraf ? 0.0 : c[0];
-  for (int i = 0; i < 4; ++i) {
-    f.coef[i] = c[off + i];
-    f.err[i] = f.s * std::sqrt(inv[off + i]);
-  }
-  f.ok = true;
+  solve_first_second(M, rhs, syy, r.ndata, iraf, f);
   return f;
 }
 
@@ -287,30 +294,13 @@ FirstSecond fit_first_second(const RingSums& s, bool iraf) {
   // IRAF: 4 terms without a constant; photutils: a constant first (spec 3.1).
   const Term terms[5] = {{0, false}, {1, true}, {1, false}, {2, true}, {2, false}};
   const Term* t = iraf ? terms + 1 : terms;
-  const int dim = iraf ? 4 : 5, off = iraf ? 0 : 1;
+  const int dim = iraf ? 4 : 5;
   double M[25], rhs[5];
   for (int a = 0; a < dim; ++a) {
     rhs[a] = moment(s, t[a]);
     for (int b = 0; b < dim; ++b) M[a * dim + b] = gram(s, t[a], t[b]);
   }
-  double c[5], inv[5], det;
-  const bool solved = iraf ? kern::spd_solve_n<4>(M, rhs, c, inv, &det)
-                           : kern::spd_solve_n<5>(M, rhs, c, inv, &det);
-  if (!solved) return f;
-  if (iraf && std::fabs(det) < 1e-10) return f;
-  // Residual sum of squares of the least-squares solution: sum e^2 = sum y^2 - c . rhs.
-  double ctr = 0;
-  for (int a = 0; a < dim; ++a) ctr += c[a] * rhs[a];
-  const double see = std::max(0.0, s.yy - ctr);
-  const int cnt = s.cnt;
-  f.s = cnt > 5 ? std::sqrt(see / (cnt - 5)) : 0.0;
-  f.sd0 = std::sqrt(see / cnt);
-  f.c0 = iraf ? 0.0 : c[0];
-  for (int i = 0; i < 4; ++i) {
-    f.coef[i] = c[off + i];
-    f.err[i] = f.s * std::sqrt(inv[off + i]);
-  }
-  f.ok = true;
+  solve_first_second(M, rhs, s.yy, s.cnt, iraf, f);
   return f;
 }
 
