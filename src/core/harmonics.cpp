@@ -247,7 +247,6 @@ void sum_lanes(const Ring& r, int top, RingSums& out) {
     out.C[j] = sum(C[j]);
     out.S[j] = sum(S[j]);
   }
-  out.C[0] = out.cnt;
   out.S[0] = 0;
   out.YC[0] = out.y;
   out.YS[0] = 0;
@@ -312,7 +311,7 @@ namespace {
 // identity). Updates see. Fewer than (terms + 1) samples or a singular system: no fit.
 template <int Dim>
 Harmonic pair_fit(const RingSums& s, int n, const Term* fitted, const double* coef, int nfit,
-                  double& see, double* c_out) {
+                  double& see) {
   Harmonic h;
   constexpr int off = Dim - 2;
   const Term t[3] = {{0, false}, {n, true}, {n, false}};
@@ -333,8 +332,6 @@ Harmonic pair_fit(const RingSums& s, int n, const Term* fitted, const double* co
   h.B = c[off + 1];
   h.eA = sd * std::sqrt(inv[off]);
   h.eB = sd * std::sqrt(inv[off + 1]);
-  c_out[0] = c[off];
-  c_out[1] = c[off + 1];
   return h;
 }
 
@@ -345,8 +342,8 @@ void fit_higher(const RingSums& s, const FirstSecond& fs, bool iraf, const int* 
   for (int i = 0; i < n_orders; ++i) out[i] = Harmonic{};
   if (!iraf) {
     for (int i = 0; i < n_orders; ++i) {
-      double see = s.yy, c[2] = {0, 0};  // about the constant: sum e^2 = sum y^2 - c . rhs
-      if (orders[i] <= s.top) out[i] = pair_fit<3>(s, orders[i], nullptr, nullptr, 0, see, c);
+      double see = s.yy;  // about the constant: sum e^2 = sum y^2 - c . rhs
+      if (orders[i] <= s.top) out[i] = pair_fit<3>(s, orders[i], nullptr, nullptr, 0, see);
     }
     return;
   }
@@ -367,14 +364,13 @@ void fit_higher(const RingSums& s, const FirstSecond& fs, bool iraf, const int* 
   see = std::max(0.0, see);
   int i = 0;
   for (int n = 3; i < n_orders && n <= s.top && nfit + 2 <= kMaxTerms; ++n) {
-    double c[2] = {0, 0};
-    const Harmonic h = pair_fit<2>(s, n, t, coef, nfit, see, c);
+    const Harmonic h = pair_fit<2>(s, n, t, coef, nfit, see);
     if (n == orders[i]) out[i++] = h;
     if (std::isfinite(h.A)) {  // a failed order leaves the residuals as they were
       t[nfit] = {n, true};
       t[nfit + 1] = {n, false};
-      coef[nfit] = c[0];
-      coef[nfit + 1] = c[1];
+      coef[nfit] = h.A;
+      coef[nfit + 1] = h.B;
       nfit += 2;
     }
     if (n >= 4 && i < n_orders) n = std::max(n, orders[i] - 1);

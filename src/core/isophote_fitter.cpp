@@ -416,12 +416,17 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
   req.noniterative = true;
   // One pass of sums serves the first/second-harmonic fit and A3..B4 (unweighted, not joint):
   // the walk's basis and normal matrix, which only repeated fits of one ring repay, are not made.
-  const bool general = sampler_.has_variance() || cfg_.simultaneous_harmonics;
-  const Ring ring = sampler_.sample(0, a, g, mode, true, general);
+  // Weighted and joint fits take the general path (and higher_harmonics makes its own sums).
+  const bool from_sums = !sampler_.has_variance() && !cfg_.simultaneous_harmonics;
+  const Ring ring = sampler_.sample(0, a, g, mode, true, !from_sums);
   cur.take(ring);
-  ring_sums(ring, cfg_.forced_gradient ? 4 : 2, sums_);
-  cur.fs = general ? fit_first_second(ring, iraf_, cfg_.simultaneous_harmonics)
-                   : fit_first_second(sums_, iraf_);
+  if (from_sums) {
+    ring_sums(ring, cfg_.forced_gradient ? 4 : 2, sums_);
+    cur.fs = fit_first_second(sums_, iraf_);
+  } else {
+    cur.fs = fit_first_second(ring, iraf_, cfg_.simultaneous_harmonics);
+  }
+  last_fs_ = cur.fs;
   if (!cfg_.forced_gradient) {
     cur.g = cur.sg = cur.rho = NAN;
   } else if (iraf_) {
@@ -439,7 +444,7 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
   else if (cur.ndata < cur.npoint * (1.0 - cfg_.fflag_value()))
     code = 1;
   Isophote row;
-  fill_row(cur, a, code, 0, row, &sums_);
+  fill_row(cur, a, code, 0, row, from_sums ? &sums_ : nullptr);
   if (ring.var != nullptr) {
     // Forced photometry with a variance map: the weighted mean and its error (spec 7.6).
     double sw = 0, swv = 0;
@@ -516,11 +521,10 @@ void IsophoteFitter::harmonics_of_last(double a, double grad, double rho, const 
   if (cfg_.simultaneous_harmonics) {
     fit_harmonics_joint(ring, iraf_, orders, n_orders, h);
   } else {
-    // IRAF: each order fitted to what the lower ones left, 3 and 4 first as in the fit, after
-    // the unweighted first/second fit; photutils: independent fits.
+    // IRAF: each order fitted to what measure_forced's first/second fit (weighted with a variance
+    // map) and the lower orders left, 3 and 4 first as in the fit; photutils: independent fits.
     ring_sums(ring, std::max(4, orders[n_orders - 1]), sums_);
-    fit_higher(sums_, iraf_ ? fit_first_second(sums_, true) : FirstSecond{}, iraf_, orders,
-               n_orders, h);
+    fit_higher(sums_, last_fs_, iraf_, orders, n_orders, h);
   }
   for (int i = 0; i < n_orders; ++i) normalise(h[i], norm, rho, out + 4 * i);
 }

@@ -66,6 +66,35 @@ TEST_P(ExtraHarmonics, OrdersThreeAndFourEqualTheFitColumns) {
   EXPECT_GE(compared, 8);
 }
 
+// With a variance map the IRAF-mode orders start from the weighted first/second-harmonic fit, as
+// the A3..B4 columns do: orders 3 and 4 still reproduce their values. (Not their errors: those
+// take the relative gradient error of the row, which with a variance map is written from the
+// variances, while the fit's A3..B4 errors used the scatter-based one.)
+TEST(ExtraHarmonicsWeighted, OrdersThreeAndFourEqualTheFitColumns) {
+  const Image img = make_sersic(sixth_order_galaxy(0.03, 0.05));
+  // Variance rising across the image and with the signal, so that the weights matter.
+  Image var(img.nx(), img.ny());
+  for (int j = 0; j < img.ny(); ++j)
+    for (int i = 0; i < img.nx(); ++i)
+      var.at(i, j) = 0.0025f * (1.0f + i / 50.0f) + 0.01f * std::fabs(img.at(i, j));
+  const FitConfig cfg = config(Compat::Iraf, false);
+  const ImageView v = var.view();
+  const FitResult fit = fit_image(img.view(), cfg, &v);
+  ASSERT_EQ(fit.status, 0);
+  const std::vector<double> h = measure_harmonics(img.view(), fit.rows, {3, 4}, cfg, &v);
+  int compared = 0;
+  for (std::size_t k = 0; k < fit.rows.size(); ++k) {
+    const Isophote& r = fit.rows[k];
+    if (r.sma == 0 || r.stop != 0) continue;
+    const double want[4] = {r.a3, r.b3, r.a4, r.b4};
+    for (int i = 0; i < 4; ++i)
+      EXPECT_NEAR(h[8 * k + 2 * i], want[i], 1e-9 + 1e-6 * std::fabs(want[i]))
+          << "sma " << r.sma << " amplitude " << i;
+    ++compared;
+  }
+  EXPECT_GE(compared, 8);
+}
+
 TEST_P(ExtraHarmonics, RecoverASixthOrderShape) {
   const auto [compat, isofit] = GetParam();
   const double b6 = 0.03;
