@@ -42,8 +42,11 @@ struct ForcedGeometry {
 // bilinear value at the centre (photutils), as a fit's central row. Throws std::invalid_argument
 // for an invalid configuration or geometry.
 // With `variance`: the weighted mean intensity and its error 1 / sqrt(sum of weights).
+// `threads` OpenMP threads share the rows (0: one per core); the rows do not depend on it. Inside
+// another parallel region (a campaign's threads over galaxies) leave it at 1.
 std::vector<Isophote> fit_forced(const ImageView& image, const std::vector<ForcedGeometry>& geoms,
-                                 const FitConfig& cfg, const ImageView* variance = nullptr);
+                                 const FitConfig& cfg, const ImageView* variance = nullptr,
+                                 int threads = 1);
 
 // Harmonic deviations of any orders on the geometry of each row of a fit or forced table
 // (`--harmonics 3,4,5,6`). Each row's ellipse is sampled again, as forced photometry does, and

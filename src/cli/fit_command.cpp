@@ -105,7 +105,9 @@ struct Outcome {
   std::string line;
 };
 
-Outcome fit_one(const FitJob& job, const std::string& input, const std::string& output) {
+// forced_threads: the threads fit_forced shares each other plane's rows among (--all-planes).
+Outcome fit_one(const FitJob& job, const std::string& input, const std::string& output,
+                int forced_threads) {
   Outcome o;
   const auto t0 = std::chrono::steady_clock::now();
   try {
@@ -151,7 +153,7 @@ Outcome fit_one(const FitJob& job, const std::string& input, const std::string& 
             const auto mask = io::read_mask(job.mask, band.nx(), band.ny());
             apply_mask(band, mask.data());
           }
-          rows[p] = fit_forced(band.view(), geom, job.cfg);
+          rows[p] = fit_forced(band.view(), geom, job.cfg, nullptr, forced_threads);
         }
         metas[p] = make_meta(job, input, pi, res);
         add_harmonic_columns(p == info.plane ? img.view() : band.view(), rows[p], job.harmonics,
@@ -242,9 +244,15 @@ int run_fit(int argc, const char* const* argv) {
   const int threads = job.threads > 0 ? job.threads : omp_get_num_procs();
   std::vector<Outcome> out(n);
   // Images differ in cost; dynamic scheduling keeps every thread busy. Each result goes to its own
-  // slot, so the output does not depend on the thread count.
+  // slot, so the output does not depend on the thread count. A single image gets the threads for
+  // its forced planes' rows instead.
+  if (n == 1) {
+    out[0] = fit_one(job, job.images[0], outputs[0], threads);
+  } else {
 #pragma omp parallel for num_threads(threads) schedule(dynamic, 1)
-  for (long i = 0; i < static_cast<long>(n); ++i) out[i] = fit_one(job, job.images[i], outputs[i]);
+    for (long i = 0; i < static_cast<long>(n); ++i)
+      out[i] = fit_one(job, job.images[i], outputs[i], 1);
+  }
   int failed = 0;
   for (const auto& o : out) {
     if (o.ok) {

@@ -29,7 +29,8 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
       ("output,o", po::value<std::string>(), "output table (one input image)")
       ("output-dir", po::value<std::string>(), "write DIR/<stem>.isophotes.<fmt> per input")
       ("format", po::value<std::string>()->default_value("fits"), "fits|ecsv|csv")
-      ("threads", po::value<int>()->default_value(0), "OpenMP threads over images (0: all cores)")
+      ("threads", po::value<int>()->default_value(0),
+       "OpenMP threads over the images; for one image, over its forced planes' rows (0: all cores)")
       ("hdu", po::value<int>(), "0-based HDU to read (0 = primary; default: first image HDU)")
       ("plane", po::value<int>(), "0-based plane of a 3-D cube (default 0)")
       ("reference-plane", po::value<int>(), "multiband: the plane whose fit gives the geometry")

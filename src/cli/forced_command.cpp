@@ -68,7 +68,9 @@ int run_forced(int argc, const char* const* argv) {
       ("harmonics", po::value<std::string>(),
        "harmonic orders to measure, e.g. 3,4,5,6 (3..64, at most 8): extra columns A5, A5_ERR...")
       ("no-gradient", po::bool_switch(),
-       "skip the gradient ring: about half the samples; GRAD and A3..B4 NaN");
+       "skip the gradient ring: about half the samples; GRAD and A3..B4 NaN")
+      ("threads", po::value<int>()->default_value(0),
+       "OpenMP threads sharing the rows (0: all cores); the table does not depend on it");
   po::options_description hidden;
   hidden.add_options()("image", po::value<std::string>(), "input image");
   // clang-format on
@@ -108,6 +110,8 @@ int run_forced(int argc, const char* const* argv) {
       throw Usage{"--integrator must be bilinear, nearest, mean or median"};
     apply_fit_parameters(vm, cfg);
     cfg.forced_gradient = !vm["no-gradient"].as<bool>();
+    const int threads = vm["threads"].as<int>();
+    if (threads < 0) throw Usage{"--threads must be >= 0"};
     if (!cfg.forced_gradient && vm.count("harmonics"))
       throw Usage{
           "--harmonics needs the gradient (amplitudes are normalised by it): drop "
@@ -180,7 +184,7 @@ int run_forced(int argc, const char* const* argv) {
       }
       const ImageView vview = var.view();
       const std::vector<Isophote> rows =
-          fit_forced(img.view(), geoms, cfg, weighted ? &vview : nullptr);
+          fit_forced(img.view(), geoms, cfg, weighted ? &vview : nullptr, threads);
       io::TableMeta m;
       auto str = [&](const char* k, const std::string& v, const char* c) {
         m.items.push_back({k, v, c, false});

@@ -117,11 +117,12 @@ struct SpanSums {
 #endif
 };
 
-FluxIntegrator::FluxIntegrator(const ImageView& img) : img_(img) {
+FluxIntegrator::FluxIntegrator(const ImageView& img, int threads) : img_(img) {
   const long full = img.nx / kBlock;
   nb_ = full + 1;
   sum_.resize(static_cast<std::size_t>(nb_) * img.ny);
   cnt_.resize(static_cast<std::size_t>(nb_) * img.ny);
+#pragma omp parallel for num_threads(threads) if (threads > 1) schedule(static)
   for (int j = 0; j < img.ny; ++j) {
     const float* row = img.row(j);
     double* s = &sum_[static_cast<std::size_t>(j) * nb_];

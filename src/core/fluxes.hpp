@@ -20,7 +20,8 @@ struct Enclosed {
 
 class FluxIntegrator {
  public:
-  explicit FluxIntegrator(const ImageView& img);
+  // Its per-row prefix sums are built by `threads` OpenMP threads (the sums do not depend on it).
+  explicit FluxIntegrator(const ImageView& img, int threads = 1);
   // Pixels whose centres satisfy x'^2 + (y'/q)^2 <= a^2 (ellipse) and dx^2 + dy^2 <= a^2 (circle)
   // about (cx, cy); bad pixels excluded.
   Enclosed compute(double a, double cx, double cy, double eps, double theta) const;

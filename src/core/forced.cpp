@@ -1,5 +1,8 @@
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
+#include <exception>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
@@ -20,21 +23,90 @@ Isophote central(const ImageView& img, const ForcedGeometry& g, bool iraf) {
   return c;
 }
 
+// Splits the rows into `teams` parts of about equal work: longest first, each to the part with
+// the least so far. A row's work grows with its SMA (its rings' samples, its flux's pixel rows).
+// Each part lists its rows in table order.
+std::vector<std::vector<int>> partition_rows(const std::vector<ForcedGeometry>& geoms, int teams) {
+  const int n = static_cast<int>(geoms.size());
+  std::vector<std::vector<int>> parts(static_cast<std::size_t>(teams));
+  if (teams == 1) {
+    parts[0].resize(geoms.size());
+    for (int k = 0; k < n; ++k) parts[0][k] = k;
+    return parts;
+  }
+  auto work = [&](int k) { return 16.0 + geoms[k].sma; };
+  std::vector<int> order(geoms.size());
+  for (int k = 0; k < n; ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](int x, int y) { return work(x) > work(y); });
+  std::vector<double> load(parts.size(), 0.0);
+  for (int k : order) {
+    const auto t = std::min_element(load.begin(), load.end()) - load.begin();
+    parts[t].push_back(k);
+    load[t] += work(k);
+  }
+  for (auto& p : parts) std::sort(p.begin(), p.end());
+  return parts;
+}
+
+// Measures the rows `part` of `geoms` into `rows` with a fitter of its own.
+void measure_part(const ImageView& image, const std::vector<ForcedGeometry>& geoms,
+                  const std::vector<int>& part, const FitConfig& cfg, const ImageView* variance,
+                  const detail::FluxIntegrator* flux, std::vector<Isophote>& rows) {
+  if (part.empty()) return;
+  const bool iraf = cfg.compat == Compat::Iraf;
+  detail::IsophoteFitter fitter(image, cfg);
+  fitter.set_variance(variance);
+  double amax = 0;
+  for (int k : part) amax = std::max(amax, geoms[k].sma);
+  fitter.reserve(amax);
+  constexpr int kBatch = detail::IsophoteFitter::kMaxForcedBatch;
+  ForcedGeometry batch[kBatch];
+  Isophote* out[kBatch];
+  const int n = static_cast<int>(part.size());
+  for (int p = 0; p < n;) {
+    const int k = part[p];
+    if (geoms[k].sma == 0) {
+      rows[k] = central(image, geoms[k], iraf);
+      ++p;
+      continue;
+    }
+    // A run of rows with rings, measured as one batch.
+    int m = 0;
+    for (; p + m < n && m < kBatch && geoms[part[p + m]].sma > 0; ++m) {
+      batch[m] = geoms[part[p + m]];
+      out[m] = &rows[part[p + m]];
+    }
+    fitter.measure_forced_batch(batch, m, out);
+    p += m;
+  }
+  if (!flux) return;
+  for (int k : part) {
+    const ForcedGeometry& g = geoms[k];
+    if (g.sma == 0) continue;
+    Isophote& row = rows[k];
+    const double theta = g.pa * kern::kPi / 180.0;
+    // IRAF measures from the centre pixel, photutils from the exact centre (spec 4.5).
+    const double cx = iraf ? std::floor(g.x0 + 0.5) : g.x0;
+    const double cy = iraf ? std::floor(g.y0 + 0.5) : g.y0;
+    const detail::Enclosed e = flux->compute(g.sma, cx, cy, g.eps, theta);
+    row.tflux_e = e.flux_e;
+    row.tflux_c = e.flux_c;
+    row.npix_e = e.npix_e;
+    row.npix_c = e.npix_c;
+  }
+}
+
 }  // namespace
 
 std::vector<Isophote> fit_forced(const ImageView& image_in,
                                  const std::vector<ForcedGeometry>& geoms, const FitConfig& cfg,
-                                 const ImageView* variance) {
+                                 const ImageView* variance, int threads) {
   validate(cfg);
+  if (threads < 0) throw std::invalid_argument("threads must be >= 0");
   Image masked;
   const ImageView image = weighted_image(image_in, cfg, variance, masked);
   if (image.empty() || image.nx < 3 || image.ny < 3)
     throw std::invalid_argument("image too small: at least 3x3 pixels are needed");
-  const bool iraf = cfg.compat == Compat::Iraf;
-  detail::IsophoteFitter fitter(image, cfg);
-  fitter.set_variance(variance);
-  std::unique_ptr<detail::FluxIntegrator> flux;
-  if (cfg.fluxes) flux = std::make_unique<detail::FluxIntegrator>(image);
   for (std::size_t k = 0; k < geoms.size(); ++k) {
     const ForcedGeometry& g = geoms[k];
     if (!(std::isfinite(g.sma) && g.sma >= 0 && std::isfinite(g.x0) && std::isfinite(g.y0) &&
@@ -45,36 +117,26 @@ std::vector<Isophote> fit_forced(const ImageView& image_in,
       throw std::invalid_argument(m.str());
     }
   }
-  std::vector<Isophote> rows(geoms.size());
   const int n = static_cast<int>(geoms.size());
-  for (int k = 0; k < n;) {
-    if (geoms[k].sma == 0) {
-      rows[k] = central(image, geoms[k], iraf);
-      ++k;
-      continue;
-    }
-    // A run of rows with rings, measured as one batch.
-    int m = 0;
-    while (k + m < n && m < detail::IsophoteFitter::kMaxForcedBatch && geoms[k + m].sma > 0) ++m;
-    fitter.measure_forced_batch(&geoms[k], m, &rows[k]);
-    k += m;
-  }
-  if (flux) {
-    for (int k = 0; k < n; ++k) {
-      const ForcedGeometry& g = geoms[k];
-      if (g.sma == 0) continue;
-      Isophote& row = rows[k];
-      const double theta = g.pa * kern::kPi / 180.0;
-      // IRAF measures from the centre pixel, photutils from the exact centre (spec 4.5).
-      const double cx = iraf ? std::floor(g.x0 + 0.5) : g.x0;
-      const double cy = iraf ? std::floor(g.y0 + 0.5) : g.y0;
-      const detail::Enclosed e = flux->compute(g.sma, cx, cy, g.eps, theta);
-      row.tflux_e = e.flux_e;
-      row.tflux_c = e.flux_c;
-      row.npix_e = e.npix_e;
-      row.npix_c = e.npix_c;
+  const int teams = std::clamp(threads == 0 ? omp_get_num_procs() : threads, 1, std::max(n, 1));
+  const std::vector<std::vector<int>> parts = partition_rows(geoms, teams);
+  std::unique_ptr<detail::FluxIntegrator> flux;
+  if (cfg.fluxes) flux = std::make_unique<detail::FluxIntegrator>(image, teams);
+  std::vector<Isophote> rows(geoms.size());
+  std::vector<std::exception_ptr> failure(parts.size());
+  // A part per thread; should the runtime give fewer threads (nested inside another parallel
+  // region, say), each takes several parts. Rows are independent, so the partition does not
+  // change them.
+#pragma omp parallel num_threads(teams) if (teams > 1)
+  for (int t = omp_get_thread_num(); t < teams; t += omp_get_num_threads()) {
+    try {
+      measure_part(image, geoms, parts[t], cfg, variance, flux.get(), rows);
+    } catch (...) {
+      failure[t] = std::current_exception();
     }
   }
+  for (const auto& f : failure)
+    if (f) std::rethrow_exception(f);
   return rows;
 }
 

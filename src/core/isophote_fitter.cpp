@@ -356,7 +356,8 @@ RingMode IsophoteFitter::forced_mode(double a, double eps) const {
   return ring_mode(cfg_, a, a_next, eps);
 }
 
-void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count, Isophote* out) {
+void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count,
+                                          Isophote* const* out) {
   if (pool_.size() < kMaxBatchWalks) pool_.resize(kMaxBatchWalks);
   Walk* w[kMaxBatchWalks];
   WalkKey k[kMaxBatchWalks];
@@ -398,7 +399,7 @@ void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count, Is
       sampler_.adopt(0, pool_[2 * i]);
       if (cfg_.forced_gradient) sampler_.adopt(1, pool_[2 * i + 1]);
     }
-    out[i] = measure_forced(g[i].sma, g[i].x0, g[i].y0, g[i].eps, g[i].pa);
+    *out[i] = measure_forced(g[i].sma, g[i].x0, g[i].y0, g[i].eps, g[i].pa);
   }
   // The next batch may move the arena: no slot may keep pointing into it.
   sampler_.drop_adopted();

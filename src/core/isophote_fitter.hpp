@@ -51,7 +51,10 @@ class IsophoteFitter {
   // measure_forced of `count` rows (each sma > 0, count <= kMaxForcedBatch), their walks built
   // together beforehand (build_walks_batch): the same rows, several times faster.
   static constexpr int kMaxForcedBatch = kMaxBatchWalks / 2;
-  void measure_forced_batch(const ForcedGeometry* g, int count, Isophote* out);
+  void measure_forced_batch(const ForcedGeometry* g, int count, Isophote* const* out);
+  // Makes the ring buffers large enough for SMAs up to `a` at once (forced rows of growing SMA
+  // would otherwise grow them several times).
+  void reserve(double a) { sampler_.reserve(a); }
   // Harmonics of any orders (each >= 3, ascending) on the samples of the last measure_forced:
   // IRAF sequential on the residuals (3 and 4 subtracted first), photutils independent, or one
   // joint fit with --simultaneous-harmonics. Normalised as A3..B4 by a |grad|, errors with the

@@ -458,6 +458,23 @@ TEST_F(CliTest, ThreadCountDoesNotChangeResults) {
   expect_no_temp_files();
 }
 
+// Forced rows shared among threads give the same table as one thread; a negative count is a
+// usage error.
+TEST_F(CliTest, ForcedThreadCountDoesNotChangeResults) {
+  const std::string in = write_galaxy("gal.fits");
+  ASSERT_EQ(run({"fit", in, "-o", path("fit.fits"), "-q"}).status, 0);
+  for (const char* threads : {"1", "2"}) {
+    const RunResult r = run({"forced", in, "--template", path("fit.fits"), "-o",
+                             path(std::string("f") + threads + ".fits"), "--threads", threads});
+    ASSERT_EQ(r.status, 0) << r.err;
+  }
+  expect_same_tables(path("f1.fits"), path("f2.fits"));
+  expect_failure(
+      {"forced", in, "--template", path("fit.fits"), "-o", path("f3.fits"), "--threads", "-1"}, 2,
+      {"--threads"});
+  EXPECT_FALSE(fs::exists(path("f3.fits")));
+}
+
 TEST_F(CliTest, TextFormatsUseTheirExtension) {
   const std::string in = write_galaxy("gal.fits");
   for (const std::string fmt : {"ecsv", "csv"}) {

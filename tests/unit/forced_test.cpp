@@ -108,6 +108,37 @@ TEST(Forced, WithoutGradientKeepsTheIntensities) {
   }
 }
 
+// Rows shared among threads (spec 7.1) are bitwise those of one thread, whatever the number of
+// threads, in both conventions, with fluxes, a masked region, central rows, rows off the image and
+// a weighted (variance-map) run.
+TEST(Forced, ThreadsGiveBitwiseTheSameRows) {
+  Image img = io::read_image(std::string(ISOSTER_TEST_DATA) + "/synth.fits", io::PlaneRequest{});
+  for (int j = 300; j < 330; ++j)
+    for (int i = 200; i < 260; ++i) img.at(i, j) = NAN;
+  Image var(img.nx(), img.ny(), 4.0f);
+  const ImageView vview = var.view();
+  std::vector<ForcedGeometry> g;
+  for (double a = 0; a < 200; a = a * 1.15 + 0.7) g.push_back({a, 256.2, 255.7, 0.25, 40});
+  g.push_back({0, 100.4, 300.6, 0, 0});
+  g.push_back({30, 700, 700, 0.1, 10});                                        // off the image
+  for (double a = 150; a > 3; a /= 1.7) g.push_back({a, 250, 260, 0.4, 120});  // descending
+  for (Compat compat : {Compat::Iraf, Compat::Photutils})
+    for (bool weighted : {false, true}) {
+      FitConfig cfg;
+      cfg.compat = compat;
+      const ImageView* v = weighted ? &vview : nullptr;
+      const auto one = fit_forced(img.view(), g, cfg, v, 1);
+      for (int threads : {2, 3, 7, 0}) {
+        const auto many = fit_forced(img.view(), g, cfg, v, threads);
+        ASSERT_EQ(many.size(), one.size());
+        for (std::size_t k = 0; k < one.size(); ++k)
+          EXPECT_EQ(std::memcmp(&one[k], &many[k], sizeof(Isophote)), 0)
+              << "row " << k << ", " << threads << " threads, weighted " << weighted;
+      }
+    }
+  EXPECT_THROW(fit_forced(img.view(), g, FitConfig{}, nullptr, -1), std::invalid_argument);
+}
+
 TEST(Forced, InvalidGeometriesAreRefused) {
   Image img(32, 32, 1.0f);
   FitConfig cfg;
