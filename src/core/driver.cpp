@@ -108,14 +108,7 @@ void Driver::emit(FitResult& out, const IsoResult& r) {
   Isophote row = r.row;
   if (cfg_.fluxes) {
     if (!flux_) flux_ = std::make_unique<detail::FluxIntegrator>(img_);
-    // IRAF measures from the centre pixel, photutils from the exact centre (spec 4.5).
-    const double cx = iraf_ ? std::floor(r.geom.x0 + 0.5) : r.geom.x0;
-    const double cy = iraf_ ? std::floor(r.geom.y0 + 0.5) : r.geom.y0;
-    const detail::Enclosed e = flux_->compute(row.sma, cx, cy, r.geom.eps, r.geom.theta);
-    row.tflux_e = e.flux_e;
-    row.tflux_c = e.flux_c;
-    row.npix_e = e.npix_e;
-    row.npix_c = e.npix_c;
+    flux_->fill(row, row.sma, r.geom.x0, r.geom.y0, r.geom.eps, r.geom.theta, iraf_);
   }
   out.rows.push_back(row);
 }

@@ -262,4 +262,15 @@ Enclosed FluxIntegrator::compute(double a, double cx, double cy, double eps, dou
   return out;
 }
 
+void FluxIntegrator::fill(Isophote& row, double a, double x0, double y0, double eps, double theta,
+                          bool iraf) const {
+  const double cx = iraf ? std::floor(x0 + 0.5) : x0;
+  const double cy = iraf ? std::floor(y0 + 0.5) : y0;
+  const Enclosed e = compute(a, cx, cy, eps, theta);
+  row.tflux_e = e.flux_e;
+  row.tflux_c = e.flux_c;
+  row.npix_e = e.npix_e;
+  row.npix_c = e.npix_c;
+}
+
 }  // namespace isoster::detail

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "isoster/image.hpp"
+#include "isoster/isophote.hpp"
 
 namespace isoster::detail {
 
@@ -25,6 +26,10 @@ class FluxIntegrator {
   // Pixels whose centres satisfy x'^2 + (y'/q)^2 <= a^2 (ellipse) and dx^2 + dy^2 <= a^2 (circle)
   // about (cx, cy); bad pixels excluded.
   Enclosed compute(double a, double cx, double cy, double eps, double theta) const;
+  // compute() about the isophote's centre as each convention takes it (spec 4.5: IRAF the centre
+  // pixel, photutils the exact centre), into the row's TFLUX_E/C and NPIX_E/C.
+  void fill(Isophote& row, double a, double x0, double y0, double eps, double theta,
+            bool iraf) const;
 
  private:
   void add_span(long j, long lo, long hi, SpanSums& acc) const;

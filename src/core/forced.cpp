@@ -82,17 +82,7 @@ void measure_part(const ImageView& image, const std::vector<ForcedGeometry>& geo
   if (!flux) return;
   for (int k : part) {
     const ForcedGeometry& g = geoms[k];
-    if (g.sma == 0) continue;
-    Isophote& row = rows[k];
-    const double theta = g.pa * kern::kPi / 180.0;
-    // IRAF measures from the centre pixel, photutils from the exact centre (spec 4.5).
-    const double cx = iraf ? std::floor(g.x0 + 0.5) : g.x0;
-    const double cy = iraf ? std::floor(g.y0 + 0.5) : g.y0;
-    const detail::Enclosed e = flux->compute(g.sma, cx, cy, g.eps, theta);
-    row.tflux_e = e.flux_e;
-    row.tflux_c = e.flux_c;
-    row.npix_e = e.npix_e;
-    row.npix_c = e.npix_c;
+    if (g.sma > 0) flux->fill(rows[k], g.sma, g.x0, g.y0, g.eps, g.pa * kern::kPi / 180.0, iraf);
   }
 }
 
