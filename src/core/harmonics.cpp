@@ -262,8 +262,9 @@ struct Term {
   bool sine;
 };
 
-// Sum over the valid samples of the product of two terms, by product-to-sum.
-double gram(const RingSums& s, Term a, Term b) {
+// Sum over the valid samples of the product of two terms, by product-to-sum. Inlined: its form
+// is then known at most call sites.
+[[gnu::always_inline]] inline double gram(const RingSums& s, Term a, Term b) {
   const int p = a.n + b.n, d = a.n - b.n;
   auto C = [&](int k) { return s.C[k < 0 ? -k : k]; };
   auto S = [&](int k) { return k < 0 ? -s.S[-k] : s.S[k]; };
@@ -274,7 +275,9 @@ double gram(const RingSums& s, Term a, Term b) {
 }
 
 // Sum of y times a term.
-double moment(const RingSums& s, Term a) { return a.sine ? s.YS[a.n] : s.YC[a.n]; }
+[[gnu::always_inline]] inline double moment(const RingSums& s, Term a) {
+  return a.sine ? s.YS[a.n] : s.YC[a.n];
+}
 
 }  // namespace
 
@@ -306,11 +309,13 @@ FirstSecond fit_first_second(const RingSums& s, bool iraf) {
 namespace {
 
 // One least-squares fit of a (sin n, cos n) pair, with a constant (photutils) or on what the
-// `fitted` terms left (IRAF): right-hand side sum b (y - sum_j coef_j t_j) = moment(b) - sum_j
-// coef_j gram(b, t_j); the residual sum of squares falls by c . rhs from `see` (the least-squares
-// identity). Updates see. Fewer than (terms + 1) samples or a singular system: no fit.
+// fitted orders m[0..nfit-1] left (IRAF; coefficients coef[2 k] of sin m_k, coef[2 k + 1] of
+// cos m_k): right-hand side sum b (y - sum coef t) = moment(b) - sum_j coef_j gram(b, t_j); the
+// residual sum of squares falls by c . rhs from `see` (the least-squares identity). Updates see.
+// Fewer than (terms + 1) samples or a singular system: no fit. The fitted terms come in (sin,
+// cos) pairs so that each gram's form is known where it is inlined.
 template <int Dim>
-Harmonic pair_fit(const RingSums& s, int n, const Term* fitted, const double* coef, int nfit,
+Harmonic pair_fit(const RingSums& s, int n, const int* m, const double* coef, int nfit,
                   double& see) {
   Harmonic h;
   constexpr int off = Dim - 2;
@@ -319,11 +324,27 @@ Harmonic pair_fit(const RingSums& s, int n, const Term* fitted, const double* co
   double M[Dim * Dim], rhs[Dim];
   for (int i = 0; i < Dim; ++i) {
     rhs[i] = moment(s, b[i]);
-    for (int j = 0; j < nfit; ++j) rhs[i] -= coef[j] * gram(s, b[i], fitted[j]);
+    for (int k = 0; k < nfit; ++k) {
+      rhs[i] -= coef[2 * k] * gram(s, b[i], Term{m[k], true});
+      rhs[i] -= coef[2 * k + 1] * gram(s, b[i], Term{m[k], false});
+    }
     for (int j = 0; j < Dim; ++j) M[i * Dim + j] = gram(s, b[i], b[j]);
   }
   double c[Dim], inv[Dim], det;
-  if (s.cnt < Dim + 1 || !kern::spd_solve_n<Dim>(M, rhs, c, inv, &det)) return h;
+  if (s.cnt < Dim + 1) return h;
+  if constexpr (Dim == 2) {
+    // 2 x 2 in closed form: one division instead of the Cholesky's chain of square roots and
+    // divisions (forced rows make two of these each). Positive definite: M00 > 0 and det > 0.
+    det = M[0] * M[3] - M[1] * M[2];
+    if (!(M[0] > 0 && det > 0)) return h;
+    const double r = 1.0 / det;
+    c[0] = (M[3] * rhs[0] - M[1] * rhs[1]) * r;
+    c[1] = (M[0] * rhs[1] - M[2] * rhs[0]) * r;
+    inv[0] = M[3] * r;
+    inv[1] = M[0] * r;
+  } else if (!kern::spd_solve_n<Dim>(M, rhs, c, inv, &det)) {
+    return h;
+  }
   double ctr = 0;
   for (int i = 0; i < Dim; ++i) ctr += c[i] * rhs[i];
   see = std::max(0.0, see - ctr);
@@ -347,31 +368,34 @@ void fit_higher(const RingSums& s, const FirstSecond& fs, bool iraf, const int* 
     }
     return;
   }
-  // The terms fitted so far and their coefficients: the first and second harmonics, then each
-  // order fitted. The residual sum of squares of y - sum coef t is y^2 - 2 coef . rhs + coef' G
-  // coef, whichever fit gave the coefficients (a weighted first/second fit too).
-  constexpr int kMaxTerms = 4 + 2 * (kMaxJointOrders + 2);
-  Term t[kMaxTerms] = {{1, true}, {1, false}, {2, true}, {2, false}};
-  double coef[kMaxTerms] = {};
+  // The orders fitted so far and their (sin, cos) coefficients: the first and second harmonics,
+  // then each order fitted. The residual sum of squares of y - sum coef t is y^2 - 2 coef . rhs +
+  // coef' G coef, whichever fit gave the coefficients (a weighted first/second fit too).
+  constexpr int kMaxFitted = 2 + kMaxJointOrders + 2;
+  int m[kMaxFitted] = {1, 2};
+  double coef[2 * kMaxFitted] = {};
   if (fs.ok)
     for (int i = 0; i < 4; ++i) coef[i] = fs.coef[i];
-  int nfit = 4;
+  int nfit = 2;
   double see = s.yy;
   for (int i = 0; i < 4; ++i) {
-    see -= 2 * coef[i] * moment(s, t[i]);
-    for (int j = 0; j < 4; ++j) see += coef[i] * coef[j] * gram(s, t[i], t[j]);
+    const Term ti{m[i / 2], i % 2 == 0};
+    see -= 2 * coef[i] * moment(s, ti);
+    for (int k = 0; k < 2; ++k) {
+      see += coef[i] * coef[2 * k] * gram(s, ti, Term{m[k], true});
+      see += coef[i] * coef[2 * k + 1] * gram(s, ti, Term{m[k], false});
+    }
   }
   see = std::max(0.0, see);
   int i = 0;
-  for (int n = 3; i < n_orders && n <= s.top && nfit + 2 <= kMaxTerms; ++n) {
-    const Harmonic h = pair_fit<2>(s, n, t, coef, nfit, see);
+  for (int n = 3; i < n_orders && n <= s.top && nfit < kMaxFitted; ++n) {
+    const Harmonic h = pair_fit<2>(s, n, m, coef, nfit, see);
     if (n == orders[i]) out[i++] = h;
     if (std::isfinite(h.A)) {  // a failed order leaves the residuals as they were
-      t[nfit] = {n, true};
-      t[nfit + 1] = {n, false};
-      coef[nfit] = h.A;
-      coef[nfit + 1] = h.B;
-      nfit += 2;
+      m[nfit] = n;
+      coef[2 * nfit] = h.A;
+      coef[2 * nfit + 1] = h.B;
+      ++nfit;
     }
     if (n >= 4 && i < n_orders) n = std::max(n, orders[i] - 1);
   }

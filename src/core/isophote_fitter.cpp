@@ -358,7 +358,9 @@ RingMode IsophoteFitter::forced_mode(double a, double eps) const {
 
 void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count,
                                           Isophote* const* out) {
-  if (pool_.size() < kMaxBatchWalks) pool_.resize(kMaxBatchWalks);
+  // Two slots per row (main and gradient ring), made on first need: a call with few rows
+  // should not construct a full batch's walks.
+  if (pool_.size() < 2 * static_cast<std::size_t>(count)) pool_.resize(2 * count);
   Walk* w[kMaxBatchWalks];
   WalkKey k[kMaxBatchWalks];
   std::size_t size[kMaxBatchWalks];
@@ -503,8 +505,12 @@ void normalise(const Harmonic& h, double norm, double rho, double* out) {
   out[0] = an;
   out[2] = bn;
   if (h.eA > 0 && h.A != 0 && h.eB > 0 && h.B != 0) {
-    out[1] = std::hypot(h.eA / norm, an * rho);
-    out[3] = std::hypot(h.eB / norm, bn * rho);
+    // sqrt rather than hypot, whose guard against overflow cost more than the rest of the
+    // row's normalisation: from float32 pixels the terms stay below ~1e90, their squares far
+    // from it.
+    const double ea = h.eA / norm, ar = an * rho, eb = h.eB / norm, br = bn * rho;
+    out[1] = std::sqrt(ea * ea + ar * ar);
+    out[3] = std::sqrt(eb * eb + br * br);
   } else {
     out[1] = out[3] = NAN;
   }

@@ -45,6 +45,24 @@ inline Mi finite(Vd x) { return (x <= DBL_MAX) & (x >= -DBL_MAX); }
 
 inline Vd select(Mi m, Vd a, Vd b) { return m ? a : b; }
 
+// Transposes the W x W block in[0..W-1] (in[t][l]: row t, lane l) into out[l][t], so that a lane's
+// values over W rows can be stored with one vector store instead of W scalar ones.
+inline void transpose(const Vd* in, Vd* out) {
+#if defined(__AVX__)
+  const Mi lo = {0, 4, 2, 6}, hi = {1, 5, 3, 7}, first = {0, 1, 4, 5}, second = {2, 3, 6, 7};
+  const Vd t0 = __builtin_shuffle(in[0], in[1], lo), t1 = __builtin_shuffle(in[0], in[1], hi);
+  const Vd t2 = __builtin_shuffle(in[2], in[3], lo), t3 = __builtin_shuffle(in[2], in[3], hi);
+  out[0] = __builtin_shuffle(t0, t2, first);
+  out[1] = __builtin_shuffle(t1, t3, first);
+  out[2] = __builtin_shuffle(t0, t2, second);
+  out[3] = __builtin_shuffle(t1, t3, second);
+#else
+  const Mi lo = {0, 2}, hi = {1, 3};
+  out[0] = __builtin_shuffle(in[0], in[1], lo);
+  out[1] = __builtin_shuffle(in[0], in[1], hi);
+#endif
+}
+
 // Pairwise: (v0 + v1) + (v2 + v3) with four lanes.
 inline double sum(Vd v) {
   double t[W];

@@ -191,7 +191,15 @@ void end_walk(Walk& wk, int n) {
   double* xr = wk.rc.data();
   double* yr = wk.rs.data();
   const double dstep = wk.key.dstep;
-  for (int j = 0; j < n; ++j) {
+  using namespace lanes;
+  const Vd vd = splat(dstep);
+  int j = 0;
+  for (; j + W <= n; j += W) {
+    const Vd r = vd / load(xr + j);
+    store(xr + j, r * load(cw + j));
+    store(yr + j, r * load(sw + j));
+  }
+  for (; j < n; ++j) {
     const double r = dstep / xr[j];
     xr[j] = r * cw[j];
     yr[j] = r * sw[j];
@@ -274,23 +282,23 @@ void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, do
   // The steps run in blocks of kBlock with no test, each lane storing its points straight into
   // its walk's buffers (which have kBatchSlack spare points). After a block, each lane counts
   // the points before its walk's end angle (a prefix of the block: the angle only grows). A lane
-  // whose walk ended takes the next one; what it wrote past its end is never read. r cos and
-  // r sin are formed here, with end_walk's operations.
+  // whose walk ended takes the next one; what it wrote past its end is never read. As in
+  // build_walks, the chain stores dstep / r in rc and end_walk forms r cos and r sin: its
+  // divisions, out of the loop, no longer hold up the square roots of the chains.
   constexpr int kBlock = kBatchSlack;
-  Vd phi[kRegs], c[kRegs], s[kRegs], P[kRegs], dr[kRegs], A[kRegs], BmA[kRegs], D[kRegs], E[kRegs];
+  Vd phi[kRegs], c[kRegs], s[kRegs], P[kRegs], dr[kRegs], A[kRegs], BmA[kRegs], E[kRegs];
   int walk[kLanes], n[kLanes], cap[kLanes];
-  double* out[4][kLanes];  // r cos, r sin, cos, sin
+  double* out[3][kLanes];  // dstep / r, cos, sin
   int next = 0, live = 0;
   // Lane l is lane l % W of register l / W. An idle lane walks nowhere (its end is below 0) and
   // writes to a scratch block.
-  double scratch[4][kBlock];
+  double scratch[3][kBlock];
   auto load_lane = [&](int l) {
     const int r = l / W, j = l % W;
     kern::WalkStart st{};
     st.end = -1.0;
-    double dstep = 0;
     walk[l] = -1;
-    for (int q = 0; q < 4; ++q) out[q][l] = scratch[q];
+    for (int q = 0; q < 3; ++q) out[q][l] = scratch[q];
     n[l] = 0;
     if (next < count) {
       const int i = order[next++];
@@ -299,10 +307,8 @@ void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, do
       walk[l] = i;
       cap[l] = static_cast<int>(wk.rc.size()) - kBatchSlack;
       out[0][l] = wk.rc.data();
-      out[1][l] = wk.rs.data();
-      out[2][l] = wk.c1.data();
-      out[3][l] = wk.s1.data();
-      dstep = k[i].dstep;
+      out[1][l] = wk.c1.data();
+      out[2][l] = wk.s1.data();
       ++live;
     }
     phi[r][j] = st.phi;
@@ -312,30 +318,58 @@ void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, do
     P[r][j] = st.dr * st.dr;
     A[r][j] = st.A;
     BmA[r][j] = st.B - st.A;
-    D[r][j] = dstep;
     E[r][j] = st.end;
   };
   for (int l = 0; l < kLanes; ++l) load_lane(l);
   while (live > 0) {
     Mi valid[kRegs] = {};  // per lane, minus the number of its points before its end
-    double* base[4][kLanes];
-    for (int q = 0; q < 4; ++q)
-      for (int l = 0; l < kLanes; ++l) base[q][l] = out[q][l] + n[l];
-    for (int t = 0; t < kBlock; ++t)
+    // The block's points, register by register (whole-vector stores: the lanes' scattered
+    // scalar stores were what limited the loop), then transposed into each lane's walk.
+    Vd tile[3][kRegs][kBlock];
+    // The chains' state in locals for the block: load_lane addresses the arrays with a variable
+    // index, which keeps them in memory, and a store and reload on every link of the chains
+    // doubled its latency.
+    Vd xphi[kRegs], xc[kRegs], xs[kRegs], xP[kRegs], xdr[kRegs];
+#pragma GCC unroll 8
+    for (int r = 0; r < kRegs; ++r) {
+      xphi[r] = phi[r];
+      xc[r] = c[r];
+      xs[r] = s[r];
+      xP[r] = P[r];
+      xdr[r] = dr[r];
+    }
+    for (int t = 0; t < kBlock; ++t) {
+#pragma GCC unroll 8
       for (int r = 0; r < kRegs; ++r) {
-        const Vd rad = D[r] / dr[r];
-        valid[r] += phi[r] < E[r];
-        const Vd v[4] = {rad * c[r], rad * s[r], c[r], s[r]};
-        for (int q = 0; q < 4; ++q)
-          for (int j = 0; j < W; ++j) base[q][r * W + j][t] = v[q][j];
-        kern::walk_step<Short>(phi[r], c[r], s[r], P[r], dr[r], A[r], BmA[r], vclip<Vd>, vsqrt<Vd>);
+        valid[r] += xphi[r] < E[r];
+        tile[0][r][t] = xdr[r];
+        tile[1][r][t] = xc[r];
+        tile[2][r][t] = xs[r];
+        kern::walk_step<Short>(xphi[r], xc[r], xs[r], xP[r], xdr[r], A[r], BmA[r], vclip<Vd>,
+                               vsqrt<Vd>);
       }
+    }
+#pragma GCC unroll 8
+    for (int r = 0; r < kRegs; ++r) {
+      phi[r] = xphi[r];
+      c[r] = xc[r];
+      s[r] = xs[r];
+      P[r] = xP[r];
+      dr[r] = xdr[r];
+    }
+    for (int q = 0; q < 3; ++q)
+      for (int r = 0; r < kRegs; ++r)
+        for (int t = 0; t < kBlock; t += W) {
+          Vd lane[W];
+          lanes::transpose(&tile[q][r][t], lane);
+          for (int j = 0; j < W; ++j) lanes::store(out[q][r * W + j] + n[r * W + j] + t, lane[j]);
+        }
     for (int l = 0; l < kLanes; ++l) {
       if (walk[l] < 0) continue;
       const int m = std::min(static_cast<int>(-valid[l / W][l % W]), cap[l] - n[l]);
       n[l] += m;
       if (m < kBlock) {  // the walk ended inside this block (on its angle or its buffer)
-        set_points(*w[walk[l]], n[l]);
+        end_walk(*w[walk[l]], n[l]);
         --live;
         load_lane(l);
       }
