@@ -191,15 +191,7 @@ void end_walk(Walk& wk, int n) {
   double* xr = wk.rc.data();
   double* yr = wk.rs.data();
   const double dstep = wk.key.dstep;
-  using namespace lanes;
-  const Vd vd = splat(dstep);
-  int j = 0;
-  for (; j + W <= n; j += W) {
-    const Vd r = vd / load(xr + j);
-    store(xr + j, r * load(cw + j));
-    store(yr + j, r * load(sw + j));
-  }
-  for (; j < n; ++j) {
+  for (int j = 0; j < n; ++j) {
     const double r = dstep / xr[j];
     xr[j] = r * cw[j];
     yr[j] = r * sw[j];
@@ -326,36 +318,14 @@ void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, do
     // The block's points, register by register (whole-vector stores: the lanes' scattered
     // scalar stores were what limited the loop), then transposed into each lane's walk.
     Vd tile[3][kRegs][kBlock];
-    // The chains' state in locals for the block: load_lane addresses the arrays with a variable
-    // index, which keeps them in memory, and a store and reload on every link of the chains
-    // doubled its latency.
-    Vd xphi[kRegs], xc[kRegs], xs[kRegs], xP[kRegs], xdr[kRegs];
-#pragma GCC unroll 8
-    for (int r = 0; r < kRegs; ++r) {
-      xphi[r] = phi[r];
-      xc[r] = c[r];
-      xs[r] = s[r];
-      xP[r] = P[r];
-      xdr[r] = dr[r];
-    }
     for (int t = 0; t < kBlock; ++t) {
-#pragma GCC unroll 8
       for (int r = 0; r < kRegs; ++r) {
-        valid[r] += xphi[r] < E[r];
-        tile[0][r][t] = xdr[r];
-        tile[1][r][t] = xc[r];
-        tile[2][r][t] = xs[r];
-        kern::walk_step<Short>(xphi[r], xc[r], xs[r], xP[r], xdr[r], A[r], BmA[r], vclip<Vd>,
-                               vsqrt<Vd>);
+        valid[r] += phi[r] < E[r];
+        tile[0][r][t] = dr[r];
+        tile[1][r][t] = c[r];
+        tile[2][r][t] = s[r];
+        kern::walk_step<Short>(phi[r], c[r], s[r], P[r], dr[r], A[r], BmA[r], vclip<Vd>, vsqrt<Vd>);
       }
-    }
-#pragma GCC unroll 8
-    for (int r = 0; r < kRegs; ++r) {
-      phi[r] = xphi[r];
-      c[r] = xc[r];
-      s[r] = xs[r];
-      P[r] = xP[r];
-      dr[r] = xdr[r];
     }
     for (int q = 0; q < 3; ++q)
       for (int r = 0; r < kRegs; ++r)
