@@ -29,7 +29,7 @@ inline Vd load(const double* p) {
 
 inline void store(double* p, Vd v) { std::memcpy(p, &v, sizeof v); }
 
-// The first `count` (< W) values of p, padded with `pad` (a NaN pad marks absent samples).
+// The first `count` (<= W) values of p, padded with `pad` (a NaN pad marks absent samples).
 inline Vd load_tail(const double* p, int count, double pad) {
   double t[W];
   for (int l = 0; l < W; ++l) t[l] = l < count ? p[l] : pad;

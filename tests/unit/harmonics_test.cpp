@@ -134,6 +134,51 @@ TEST(Harmonics, FailsWithTooFewPoints) {
   EXPECT_FALSE(fit_first_second(s.ring, false).ok);
 }
 
+// The sums against plain loops with std::cos / std::sin of each multiple, for rings of every
+// length modulo the pass's step (two vectors of samples) and with flagged samples, including a
+// flagged last one (the NaN padding of the tail must add nothing either).
+TEST(Harmonics, RingSumsEqualPlainSums) {
+  auto f = [](double p, int i) { return 5 + std::sin(p) - 0.3 * std::cos(3 * p) + 0.01 * i; };
+  // 13 to 20 samples (every remainder modulo 8 and 4), then longer rings.
+  for (double a : {1.0, 2.3, 2.6, 2.8, 2.9, 3.1, 3.3, 3.5, 9.0, 31.0}) {
+    for (int top : {2, 4, 7}) {
+      auto flag = [](int i) { return i % 4 == 1; };
+      const Samples s = make(a, 0.2, f, flag);
+      RingSums sums;
+      ring_sums(s.ring, top, sums);
+      double C[15] = {}, S[15] = {}, YC[8] = {}, YS[8] = {}, y = 0, yy = 0;
+      int cnt = 0;
+      for (int k = 0; k < s.ring.npoint; ++k) {
+        if (std::isnan(s.val[k])) continue;
+        const double phi = std::atan2(s.walk.s1[k], s.walk.c1[k]), d = s.val[k] - s.ring.mean;
+        ++cnt;
+        y += d;
+        yy += d * d;
+        for (int j = 0; j <= 2 * top; ++j) {
+          C[j] += std::cos(j * phi);
+          S[j] += std::sin(j * phi);
+          if (j <= top) {
+            YC[j] += d * std::cos(j * phi);
+            YS[j] += d * std::sin(j * phi);
+          }
+        }
+      }
+      ASSERT_EQ(sums.cnt, cnt) << "a " << a;
+      EXPECT_EQ(sums.npoint, s.ring.npoint);
+      EXPECT_NEAR(sums.y, y, 1e-12);
+      EXPECT_NEAR(sums.yy, yy, 1e-12 * yy);
+      for (int j = 0; j <= 2 * top; ++j) {
+        EXPECT_NEAR(sums.C[j], C[j], 1e-12) << "a " << a << " top " << top << " k " << j;
+        EXPECT_NEAR(sums.S[j], S[j], 1e-12) << "a " << a << " top " << top << " k " << j;
+      }
+      for (int j = 1; j <= top; ++j) {
+        EXPECT_NEAR(sums.YC[j], YC[j], 1e-12) << "a " << a << " top " << top << " k " << j;
+        EXPECT_NEAR(sums.YS[j], YS[j], 1e-12) << "a " << a << " top " << top << " k " << j;
+      }
+    }
+  }
+}
+
 TEST(Harmonics, SequentialHigherHarmonicsRecoverA3AndB4) {
   const double A3 = 0.04, B4 = -0.03;
   auto f = [&](double p, int) { return 7 + A3 * std::sin(3 * p) + B4 * std::cos(4 * p); };
