@@ -123,10 +123,13 @@ struct Placement {
         st(_mm256_set1_pd(s)),
         xmax(_mm256_set1_pd(xm)),
         ymax(_mm256_set1_pd(ym)) {}
+  // Checked = false: the caller knows every point to be inside (the bound then always holds).
+  template <bool Checked>
   Points4 at(const double* rc, const double* rs, int k) const {
     const __m256d a = _mm256_loadu_pd(rc + k), b = _mm256_loadu_pd(rs + k);
     const __m256d x = _mm256_sub_pd(_mm256_add_pd(x0, _mm256_mul_pd(a, ct)), _mm256_mul_pd(b, st));
     const __m256d y = _mm256_add_pd(_mm256_add_pd(y0, _mm256_mul_pd(a, st)), _mm256_mul_pd(b, ct));
+    if constexpr (!Checked) return Points4{x, y, _mm256_castsi256_pd(_mm256_set1_epi64x(-1))};
     const __m256d zero = _mm256_setzero_pd();
     const __m256d ok = _mm256_and_pd(
         _mm256_and_pd(_mm256_cmp_pd(x, zero, _CMP_GE_OQ), _mm256_cmp_pd(y, zero, _CMP_GE_OQ)),
@@ -142,6 +145,7 @@ struct Placement {
 // interpolates. Done as one loop, each sample is a long chain (coordinates, index, loads,
 // interpolation) and too few of them fit in the out-of-order window; split, both phases are short
 // independent chains.
+template <bool Checked>
 int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, const double* rs, int n,
                          double x0, double y0, double ct, double st, double* out) {
   const Placement place(x0, y0, ct, st, nx - 2, ny - 2);
@@ -154,14 +158,14 @@ int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, cons
   for (int c0 = 0; c0 < n4; c0 += kChunk) {
     const int m = std::min(kChunk, n4 - c0);
     for (int t = 0; t < m; t += 4) {
-      const Points4 p = place.at(rc, rs, c0 + t);
+      const Points4 p = place.at<Checked>(rc, rs, c0 + t);
       // Coordinates are >= 0 here (or zeroed): the floor is the truncation of kern::bilinear_iraf.
       // The cell index j nx + i is formed in double (exact below 2^53) and converted once.
       const __m256d fi = _mm256_floor_pd(p.x), fj = _mm256_floor_pd(p.y);
       const __m256d fx = _mm256_sub_pd(p.x, fi), fy = _mm256_sub_pd(p.y, fj);
       _mm_store_si128(reinterpret_cast<__m128i*>(idx + t),
                       _mm256_cvttpd_epi32(_mm256_add_pd(_mm256_mul_pd(fj, vnxd), fi)));
-      _mm256_store_pd(fxs + t, _mm256_blendv_pd(nan, fx, p.ok));
+      _mm256_store_pd(fxs + t, Checked ? _mm256_blendv_pd(nan, fx, p.ok) : fx);
       _mm256_store_pd(fys + t, fy);
     }
     for (int t = 0; t < m; t += 4) {
@@ -193,6 +197,7 @@ int gather_bilinear_iraf(const float* px, int nx, int ny, const double* rc, cons
 
 // AVX2 version of kern::nearest_sample (IRAF bound: 0 <= floor(x) <= nx - 2, i.e. x < nx - 1), in
 // the two phases of gather_bilinear_iraf.
+template <bool Checked>
 int gather_nearest_iraf(const float* px, int nx, int ny, const double* rc, const double* rs, int n,
                         double x0, double y0, double ct, double st, double* out) {
   const Placement place(x0, y0, ct, st, nx - 1, ny - 1);
@@ -205,7 +210,7 @@ int gather_nearest_iraf(const float* px, int nx, int ny, const double* rc, const
   for (int c0 = 0; c0 < n4; c0 += kChunk) {
     const int m = std::min(kChunk, n4 - c0);
     for (int t = 0; t < m; t += 4) {
-      const Points4 p = place.at(rc, rs, c0 + t);
+      const Points4 p = place.at<Checked>(rc, rs, c0 + t);
       const __m256d fi = _mm256_floor_pd(p.x), fj = _mm256_floor_pd(p.y);  // as in the bilinear
       _mm_store_si128(reinterpret_cast<__m128i*>(idx + t),
                       _mm256_cvttpd_epi32(_mm256_add_pd(_mm256_mul_pd(fj, vnxd), fi)));
@@ -213,8 +218,9 @@ int gather_nearest_iraf(const float* px, int nx, int ny, const double* rc, const
     }
     for (int t = 0; t < m; t += 4) {
       const __m128 v = _mm_setr_ps(px[idx[t]], px[idx[t + 1]], px[idx[t + 2]], px[idx[t + 3]]);
+      const __m256d x = _mm256_cvtps_pd(v);
       _mm256_storeu_pd(out + c0 + t,
-                       _mm256_blendv_pd(nan, _mm256_cvtps_pd(v), _mm256_load_pd(oks + t)));
+                       Checked ? _mm256_blendv_pd(nan, x, _mm256_load_pd(oks + t)) : x);
     }
   }
   return n4;
@@ -253,11 +259,22 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
     const double* rc = w.rc.data();
     const double* rs = w.rs.data();
     double* out = r.val;
+#ifdef ISOSTER_AVX2_GATHER
+    // No point of a walk lies farther than its SMA from the centre (its polar radius is at most
+    // a), so a ring whose circle of radius a, widened far beyond rounding, is inside the bound
+    // 0 <= x < xmax, 0 <= y < ymax needs no test per point: the gathers skip it (~12 % of them).
+    const double reach = w.key.a * (1 + 1e-9) + 1e-6;
+    auto inside = [&](double xmax, double ymax) {
+      return x0 - reach >= 0 && y0 - reach >= 0 && x0 + reach < xmax && y0 + reach < ymax;
+    };
+#endif
     if (nearest) {
       int k0 = 0;
 #ifdef ISOSTER_AVX2_GATHER
       if (s_.iraf && static_cast<long>(nx) * ny < (1L << 31))
-        k0 = gather_nearest_iraf(px, nx, ny, rc, rs, n, x0, y0, ct, st, out);
+        k0 = inside(nx - 1, ny - 1)
+                 ? gather_nearest_iraf<false>(px, nx, ny, rc, rs, n, x0, y0, ct, st, out)
+                 : gather_nearest_iraf<true>(px, nx, ny, rc, rs, n, x0, y0, ct, st, out);
 #endif
       for (int k = k0; k < n; ++k)
         out[k] = kern::nearest_sample(px, nx, ny, x0 + rc[k] * ct - rs[k] * st,
@@ -267,7 +284,9 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
 #ifdef ISOSTER_AVX2_GATHER
       // Indices are 32-bit in the gathers: only for images below 2^31 pixels.
       if (static_cast<long>(nx) * ny < (1L << 31))
-        k0 = gather_bilinear_iraf(px, nx, ny, rc, rs, n, x0, y0, ct, st, out);
+        k0 = inside(nx - 2, ny - 2)
+                 ? gather_bilinear_iraf<false>(px, nx, ny, rc, rs, n, x0, y0, ct, st, out)
+                 : gather_bilinear_iraf<true>(px, nx, ny, rc, rs, n, x0, y0, ct, st, out);
 #endif
       for (int k = k0; k < n; ++k)
         out[k] = kern::bilinear_iraf(px, nx, ny, x0 + rc[k] * ct - rs[k] * st,

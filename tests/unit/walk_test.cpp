@@ -161,6 +161,46 @@ TEST(Sectors, MeanOfARampIsTheRampAtTheCentreOnAverage) {
   }
 }
 
+// Each sample of a ring equals the scalar kernel at its point (bitwise, NaN where out of bounds),
+// for rings well inside the image, rings whose circle of radius a lies just inside the bound
+// (where the vector gathers skip the per-point test) and rings that cross it.
+TEST(Sampling, RingValuesEqualTheScalarKernels) {
+  const int nx = 61, ny = 53;
+  isoster::Image img(nx, ny);
+  for (int j = 0; j < ny; ++j)
+    for (int i = 0; i < nx; ++i)
+      img.at(i, j) = static_cast<float>(100 + 37 * std::sin(0.37 * i + 0.11 * i * j) + 0.5 * j);
+  RingSampler sampler(img.view(), SamplerSettings{true, 0.1, false, 3, 3, 0});
+  sampler.reserve(40);
+  const double a = 20;
+  for (RingMode mode : {RingMode::Bilinear, RingMode::Nearest}) {
+    const double xmax = mode == RingMode::Bilinear ? nx - 2 : nx - 1;
+    // Centres: well inside; circle 1e-3 px inside the low and the high bounds; crossing them.
+    for (double x0 : {30.0, a + 1e-3, xmax - a - 1e-3, a - 0.3, xmax - a + 0.3}) {
+      const Geometry g{x0, 26.0, 0.15, 0.0};  // major axis along x: the ring reaches x0 +- ~a
+      const Ring r = sampler.sample(0, a, g, mode, false);
+      ASSERT_NE(r.walk, nullptr);
+      const double ct = std::cos(g.theta), st = std::sin(g.theta);
+      int flagged = 0;
+      for (int k = 0; k < r.npoint; ++k) {
+        const double x = g.x0 + r.walk->rc[k] * ct - r.walk->rs[k] * st;
+        const double y = g.y0 + r.walk->rc[k] * st + r.walk->rs[k] * ct;
+        const double want = mode == RingMode::Bilinear
+                                ? isoster::kern::bilinear_iraf(img.data(), nx, ny, x, y)
+                                : isoster::kern::nearest_sample(img.data(), nx, ny, x, y, true);
+        if (std::isnan(want)) {
+          ++flagged;
+          EXPECT_TRUE(std::isnan(r.val[k])) << "x0 " << x0 << " point " << k;
+        } else {
+          EXPECT_EQ(r.val[k], want) << "x0 " << x0 << " point " << k;
+        }
+      }
+      const bool crosses = x0 < a || x0 > xmax - a;
+      EXPECT_EQ(flagged > 0, crosses) << "x0 " << x0;
+    }
+  }
+}
+
 TEST(Clipping, IrafFlagsOutliersOnlyAboveFifteenPoints) {
   isoster::Image img(100, 100, 10.0f);
   for (int j = 0; j < 100; ++j)
