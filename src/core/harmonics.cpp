@@ -263,17 +263,13 @@ void sum_lanes(const Ring& r, int top, RingSums& out) {
   out.cnt = static_cast<int>(sum(C[0]));
   out.y = sum(Y);
   out.yy = sum(YY);
-  for (int j = 0; j <= 2 * T; ++j) {
-    out.C[j] = sum(C[j]);
-    out.S[j] = sum(S[j]);
-  }
+  sums(C, 2 * T + 1, out.C);
+  sums(S, 2 * T + 1, out.S);
+  sums(YC + 1, T, out.YC + 1);
+  sums(YS + 1, T, out.YS + 1);
   out.S[0] = 0;
   out.YC[0] = out.y;
   out.YS[0] = 0;
-  for (int j = 1; j <= T; ++j) {
-    out.YC[j] = sum(YC[j]);
-    out.YS[j] = sum(YS[j]);
-  }
 }
 
 // A basis function of the harmonic fits: cos n phi (n = 0: the constant) or sin n phi.

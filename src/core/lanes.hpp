@@ -72,6 +72,27 @@ inline double sum(Vd v) {
   return t[0];
 }
 
+// out[i] = sum(v[i]) for i < count, bitwise, W sums at a time: the pairwise sums of W vectors are
+// formed lane by lane after a transpose-like shuffle, in the order of sum().
+inline void sums(const Vd* v, int count, double* out) {
+  int i = 0;
+#if defined(__AVX__)
+  const Mi lo = {0, 4, 2, 6}, hi = {1, 5, 3, 7}, first = {0, 1, 4, 5}, second = {2, 3, 6, 7};
+  for (; i + 4 <= count; i += 4) {
+    // [a0+a1 b0+b1 a2+a3 b2+b3] and the same of c, d; then (x0+x1) + (x2+x3) for each.
+    const Vd p = __builtin_shuffle(v[i], v[i + 1], lo) + __builtin_shuffle(v[i], v[i + 1], hi);
+    const Vd q =
+        __builtin_shuffle(v[i + 2], v[i + 3], lo) + __builtin_shuffle(v[i + 2], v[i + 3], hi);
+    store(out + i, __builtin_shuffle(p, q, first) + __builtin_shuffle(p, q, second));
+  }
+#else
+  const Mi lo = {0, 2}, hi = {1, 3};
+  for (; i + 2 <= count; i += 2)
+    store(out + i, __builtin_shuffle(v[i], v[i + 1], lo) + __builtin_shuffle(v[i], v[i + 1], hi));
+#endif
+  for (; i < count; ++i) out[i] = sum(v[i]);
+}
+
 // Number of set lanes accumulated in m (each set lane adds -1).
 inline long long count(Mi m) {
   long long c = 0;
