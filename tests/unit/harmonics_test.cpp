@@ -167,13 +167,16 @@ TEST(Harmonics, RingSumsEqualPlainSums) {
       EXPECT_EQ(sums.npoint, s.ring.npoint);
       EXPECT_NEAR(sums.y, y, 1e-12);
       EXPECT_NEAR(sums.yy, yy, 1e-12 * yy);
+      // Chebyshev's recurrence errs by up to ~k^2 eps a term, coherently over a ring (1.3e-12 at
+      // k = 8 on 130 samples in the build without fma).
+      auto tol = [&](int j) { return 1e-12 + 2e-16 * cnt * j * j; };
       for (int j = 0; j <= 2 * top; ++j) {
-        EXPECT_NEAR(sums.C[j], C[j], 1e-12) << "a " << a << " top " << top << " k " << j;
-        EXPECT_NEAR(sums.S[j], S[j], 1e-12) << "a " << a << " top " << top << " k " << j;
+        EXPECT_NEAR(sums.C[j], C[j], tol(j)) << "a " << a << " top " << top << " k " << j;
+        EXPECT_NEAR(sums.S[j], S[j], tol(j)) << "a " << a << " top " << top << " k " << j;
       }
       for (int j = 1; j <= top; ++j) {
-        EXPECT_NEAR(sums.YC[j], YC[j], 1e-12) << "a " << a << " top " << top << " k " << j;
-        EXPECT_NEAR(sums.YS[j], YS[j], 1e-12) << "a " << a << " top " << top << " k " << j;
+        EXPECT_NEAR(sums.YC[j], YC[j], 10 * tol(j)) << "a " << a << " top " << top << " k " << j;
+        EXPECT_NEAR(sums.YS[j], YS[j], 10 * tol(j)) << "a " << a << " top " << top << " k " << j;
       }
     }
   }
