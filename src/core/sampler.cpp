@@ -263,9 +263,13 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
     // No point of a walk lies farther than its SMA from the centre (its polar radius is at most
     // a), so a ring whose circle of radius a, widened far beyond rounding, is inside the bound
     // 0 <= x < xmax, 0 <= y < ymax needs no test per point: the gathers skip it (~12 % of them).
+    // Only for a finite geometry: a NaN angle or ellipticity would make NaN points, which the
+    // test turns into flagged samples and the unchecked gathers into wild indices.
     const double reach = w.key.a * (1 + 1e-9) + 1e-6;
+    const bool finite = std::fabs(ct) <= 1 && std::fabs(st) <= 1 && w.key.eps >= 0 &&
+                        w.key.eps < 1 && std::isfinite(reach);
     auto inside = [&](double xmax, double ymax) {
-      return x0 - reach >= 0 && y0 - reach >= 0 && x0 + reach < xmax && y0 + reach < ymax;
+      return finite && x0 - reach >= 0 && y0 - reach >= 0 && x0 + reach < xmax && y0 + reach < ymax;
     };
 #endif
     if (nearest) {

@@ -198,6 +198,9 @@ TEST(Sampling, RingValuesEqualTheScalarKernels) {
       const bool crosses = x0 < a || x0 > xmax - a;
       EXPECT_EQ(flagged > 0, crosses) << "x0 " << x0;
     }
+    // A NaN position angle (a diverged geometry) flags every sample, even well inside.
+    const Ring r = sampler.sample(0, a, Geometry{30.0, 26.0, 0.15, NAN}, mode, false);
+    for (int k = 0; k < r.npoint; ++k) EXPECT_TRUE(std::isnan(r.val[k])) << "point " << k;
   }
 }
 
