@@ -72,24 +72,17 @@ inline double sum(Vd v) {
   return t[0];
 }
 
-// out[i] = sum(v[i]) for i < count, bitwise, W sums at a time: the pairwise sums of W vectors are
-// formed lane by lane after a transpose-like shuffle, in the order of sum().
+// out[i] = sum(v[i]) for i < count, bitwise, W sums at a time: W vectors transposed, then their
+// lanes added pairwise in the order of sum().
 inline void sums(const Vd* v, int count, double* out) {
   int i = 0;
-#if defined(__AVX__)
-  const Mi lo = {0, 4, 2, 6}, hi = {1, 5, 3, 7}, first = {0, 1, 4, 5}, second = {2, 3, 6, 7};
-  for (; i + 4 <= count; i += 4) {
-    // [a0+a1 b0+b1 a2+a3 b2+b3] and the same of c, d; then (x0+x1) + (x2+x3) for each.
-    const Vd p = __builtin_shuffle(v[i], v[i + 1], lo) + __builtin_shuffle(v[i], v[i + 1], hi);
-    const Vd q =
-        __builtin_shuffle(v[i + 2], v[i + 3], lo) + __builtin_shuffle(v[i + 2], v[i + 3], hi);
-    store(out + i, __builtin_shuffle(p, q, first) + __builtin_shuffle(p, q, second));
+  for (; i + W <= count; i += W) {
+    Vd t[W];
+    transpose(v + i, t);
+    for (int w = W / 2; w >= 1; w /= 2)
+      for (int l = 0; l < w; ++l) t[l] = t[2 * l] + t[2 * l + 1];
+    store(out + i, t[0]);
   }
-#else
-  const Mi lo = {0, 2}, hi = {1, 3};
-  for (; i + 2 <= count; i += 2)
-    store(out + i, __builtin_shuffle(v[i], v[i + 1], lo) + __builtin_shuffle(v[i], v[i + 1], hi));
-#endif
   for (; i < count; ++i) out[i] = sum(v[i]);
 }
 

@@ -214,7 +214,7 @@ int gather_nearest_iraf(const float* px, int nx, int ny, const double* rc, const
       const __m256d fi = _mm256_floor_pd(p.x), fj = _mm256_floor_pd(p.y);  // as in the bilinear
       _mm_store_si128(reinterpret_cast<__m128i*>(idx + t),
                       _mm256_cvttpd_epi32(_mm256_add_pd(_mm256_mul_pd(fj, vnxd), fi)));
-      _mm256_store_pd(oks + t, p.ok);
+      if constexpr (Checked) _mm256_store_pd(oks + t, p.ok);
     }
     for (int t = 0; t < m; t += 4) {
       const __m128 v = _mm_setr_ps(px[idx[t]], px[idx[t + 1]], px[idx[t + 2]], px[idx[t + 3]]);
