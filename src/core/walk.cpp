@@ -40,6 +40,13 @@ typedef double Lanes __attribute__((vector_size(16)));
 template <class T>
 T vclip(T x, double cap) {
   const T c = T{} + cap;
+  // minpd is defined as x < c ? x : c (NaN gives c); the compiler emits a compare and a blend.
+#if defined(__AVX__)
+  if constexpr (sizeof(T) == 32) return __builtin_ia32_minpd256(x, c);
+#endif
+#if defined(__SSE2__)
+  if constexpr (sizeof(T) == 16) return __builtin_ia32_minpd(x, c);
+#endif
   return x < c ? x : c;
 }
 
@@ -268,29 +275,30 @@ constexpr int kLanes = kRegs * lanes::W;
 template <bool Short>
 void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, double step,
                bool linear) {
-  using lanes::Mi;
   using lanes::Vd;
   using lanes::W;
   // The steps run in blocks of kBlock with no test, each lane storing its points straight into
   // its walk's buffers (which have kBatchSlack spare points). After a block, each lane counts
   // the points before its walk's end angle (a prefix of the block: the angle only grows). A lane
-  // whose walk ended takes the next one; what it wrote past its end is never read. As in
-  // build_walks, the chain stores dstep / r in rc and end_walk forms r cos and r sin: its
-  // divisions, out of the loop, no longer hold up the square roots of the chains.
+  // whose walk ended takes the next one; what it wrote past its end is never read. The chain
+  // keeps dstep / r; r = dstep / (dstep / r) and r cos, r sin are formed with the block's
+  // transposes (end_walk's operations), so the divisions run between blocks, not in the chains.
   constexpr int kBlock = kBatchSlack;
   Vd phi[kRegs], c[kRegs], s[kRegs], P[kRegs], dr[kRegs], A[kRegs], BmA[kRegs], E[kRegs];
   int walk[kLanes], n[kLanes], cap[kLanes];
-  double* out[3][kLanes];  // dstep / r, cos, sin
+  double* out[4][kLanes];  // r cos, cos, sin, r sin
+  double dstep[kLanes];
   int next = 0, live = 0;
   // Lane l is lane l % W of register l / W. An idle lane walks nowhere (its end is below 0) and
   // writes to a scratch block.
-  double scratch[3][kBlock];
+  double scratch[4][kBlock];
   auto load_lane = [&](int l) {
     const int r = l / W, j = l % W;
     kern::WalkStart st{};
     st.end = -1.0;
     walk[l] = -1;
-    for (int q = 0; q < 3; ++q) out[q][l] = scratch[q];
+    for (int q = 0; q < 4; ++q) out[q][l] = scratch[q];
+    dstep[l] = 1.0;
     n[l] = 0;
     if (next < count) {
       const int i = order[next++];
@@ -301,6 +309,8 @@ void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, do
       out[0][l] = wk.rc.data();
       out[1][l] = wk.c1.data();
       out[2][l] = wk.s1.data();
+      out[3][l] = wk.rs.data();
+      dstep[l] = k[i].dstep;
       ++live;
     }
     phi[r][j] = st.phi;
@@ -314,32 +324,51 @@ void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, do
   };
   for (int l = 0; l < kLanes; ++l) load_lane(l);
   while (live > 0) {
-    Mi valid[kRegs] = {};  // per lane, minus the number of its points before its end
+    Vd phi0[kRegs];  // the block's first angles, from which a lane's end is found
+    for (int r = 0; r < kRegs; ++r) phi0[r] = phi[r];
     // The block's points, register by register (whole-vector stores: the lanes' scattered
     // scalar stores were what limited the loop), then transposed into each lane's walk.
     Vd tile[3][kRegs][kBlock];
     for (int t = 0; t < kBlock; ++t) {
       for (int r = 0; r < kRegs; ++r) {
-        valid[r] += phi[r] < E[r];
         tile[0][r][t] = dr[r];
         tile[1][r][t] = c[r];
         tile[2][r][t] = s[r];
         kern::walk_step<Short>(phi[r], c[r], s[r], P[r], dr[r], A[r], BmA[r], vclip<Vd>, vsqrt<Vd>);
       }
     }
-    for (int q = 0; q < 3; ++q)
-      for (int r = 0; r < kRegs; ++r)
-        for (int t = 0; t < kBlock; t += W) {
-          Vd lane[W];
-          lanes::transpose(&tile[q][r][t], lane);
-          for (int j = 0; j < W; ++j) lanes::store(out[q][r * W + j] + n[r * W + j] + t, lane[j]);
+    for (int r = 0; r < kRegs; ++r)
+      for (int t = 0; t < kBlock; t += W) {
+        Vd tdr[W], tc[W], ts[W];
+        lanes::transpose(&tile[0][r][t], tdr);
+        lanes::transpose(&tile[1][r][t], tc);
+        lanes::transpose(&tile[2][r][t], ts);
+        for (int j = 0; j < W; ++j) {
+          const int l = r * W + j;
+          const Vd rad = dstep[l] / tdr[j];
+          lanes::store(out[0][l] + n[l] + t, rad * tc[j]);
+          lanes::store(out[1][l] + n[l] + t, tc[j]);
+          lanes::store(out[2][l] + n[l] + t, ts[j]);
+          lanes::store(out[3][l] + n[l] + t, rad * ts[j]);
         }
+      }
     for (int l = 0; l < kLanes; ++l) {
       if (walk[l] < 0) continue;
-      const int m = std::min(static_cast<int>(-valid[l / W][l % W]), cap[l] - n[l]);
+      const int r = l / W, j = l % W;
+      int before_end = kBlock;
+      if (!(phi[r][j] < E[r][j])) {
+        // The walk ended in this block: its steps before the end angle, replayed from the
+        // block's first angle with the chain's own additions (d = min(dr, 0.5), as minpd).
+        before_end = 0;
+        for (double p = phi0[r][j]; before_end < kBlock && p < E[r][j]; ++before_end) {
+          const double d = tile[0][r][before_end][j];
+          p += d < 0.5 ? d : 0.5;
+        }
+      }
+      const int m = std::min(before_end, cap[l] - n[l]);
       n[l] += m;
       if (m < kBlock) {  // the walk ended inside this block (on its angle or its buffer)
-        end_walk(*w[walk[l]], n[l]);
+        set_points(*w[walk[l]], n[l]);
         --live;
         load_lane(l);
       }
