@@ -30,13 +30,32 @@ inline Vd load(const double* p) {
 inline void store(double* p, Vd v) { std::memcpy(p, &v, sizeof v); }
 
 // The first `count` (<= W) values of p, padded with `pad` (a NaN pad marks absent samples).
+// With AVX, one masked load (which reads nothing past the count) instead of a vector assembled on
+// the stack, whose load waits for the scalar stores it cannot be forwarded from.
 inline Vd load_tail(const double* p, int count, double pad) {
+#if defined(__AVX__)
+  const Mi lane = {0, 1, 2, 3};
+  const Mi take = lane < count;
+  return take ? __builtin_ia32_maskloadpd256(reinterpret_cast<const Vd*>(p), take) : Vd{} + pad;
+#else
   double t[W];
   for (int l = 0; l < W; ++l) t[l] = l < count ? p[l] : pad;
   return load(t);
+#endif
 }
 
 inline Vd splat(double x) { return Vd{} + x; }
+
+// v, opaque to the compiler: a product passed through it is rounded before it is added, never
+// contracted into an fma. GCC tuned for some cores fuses such a product into an fma in
+// straight-line code but not in a loop's accumulation chain, so the same sum would round
+// differently in a reduction's loop and in its tail.
+inline Vd rounded(Vd v) {
+#if defined(__x86_64__) || defined(__i386__)
+  asm("" : "+x"(v));
+#endif
+  return v;
+}
 
 inline Mi all_set() { return Mi{} - 1; }
 
@@ -103,7 +122,7 @@ class Moments {
     const Mi ok = finite(x);
     const Vd d = select(ok, x - shift_, splat(0.0));
     s_ += d;
-    q_ += d * d;
+    q_ += rounded(d * d);
     c_ += ok;
   }
   void finish(int& cnt, double& mean, double& ssdev) const {
