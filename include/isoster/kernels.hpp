@@ -101,6 +101,9 @@ ISOSTER_HD void small_sincos(T d, T& c, T& s) {
   s = d * sc;
 }
 
+// The largest step of the walk below (rad): IRAF's and photutils' cap.
+constexpr double kMaxWalkStep = 0.5;
+
 // The IRAF/photutils ellipse walk (spec 1.1) as a step generator: polar angle phi advances by
 // d = min(dstep / r, 0.5); cos/sin of phi are carried by rotation and the unclipped step
 // dr = dstep / r = sqrt(A cos^2 phi + B sin^2 phi) (A = (dstep / a)^2, B = A / q^2) by the
@@ -144,7 +147,7 @@ ISOSTER_HD WalkStart walk_start(double a, double q, double phi0, double dstep, b
 template <bool Short, class T, class Clip, class Sqrt>
 ISOSTER_HD void walk_step(T& phi, T& c, T& s, T& P, T& dr, const T& A, const T& BmA, Clip vclip,
                           Sqrt vsqrt) {
-  const T z = vclip(P, 0.25);
+  const T z = vclip(P, kMaxWalkStep * kMaxWalkStep);
   T cd, sc;
   if (Short) {
     small_cos_sinc_short(z, cd, sc);
@@ -153,7 +156,7 @@ ISOSTER_HD void walk_step(T& phi, T& c, T& s, T& P, T& dr, const T& A, const T& 
   }
   const T csc = c * sc, ssc = s * sc, scd = s * cd, ccd = c * cd;
   const T E = A + BmA * (scd * scd + z * (csc * csc)), F = 2.0 * BmA * (csc * scd);
-  const T d = vclip(dr, 0.5);
+  const T d = vclip(dr, kMaxWalkStep);
   phi += d;
   P = E + d * F;
   dr = vsqrt(P);

@@ -190,6 +190,15 @@ void set_points(Walk& wk, int n) {
   wk.perturbable = false;
 }
 
+// A point (r cos, r sin) from what the chain keeps, dr = dstep / r: r = dstep / dr. T: double or
+// a vector of lanes (the batch forms its points with its transposes).
+template <class T>
+void place_point(double dstep, T dr, T c, T s, T& x, T& y) {
+  const T r = dstep / dr;
+  x = r * c;
+  y = r * s;
+}
+
 // The chain stored dstep / r of each of the n points in rc: turns it into r cos, r sin.
 void end_walk(Walk& wk, int n) {
   set_points(wk, n);
@@ -198,11 +207,7 @@ void end_walk(Walk& wk, int n) {
   double* xr = wk.rc.data();
   double* yr = wk.rs.data();
   const double dstep = wk.key.dstep;
-  for (int j = 0; j < n; ++j) {
-    const double r = dstep / xr[j];
-    xr[j] = r * cw[j];
-    yr[j] = r * sw[j];
-  }
+  for (int j = 0; j < n; ++j) place_point(dstep, xr[j], cw[j], sw[j], xr[j], yr[j]);
 }
 
 }  // namespace
@@ -281,8 +286,8 @@ void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, do
   // its walk's buffers (which have kBatchSlack spare points). After a block, each lane counts
   // the points before its walk's end angle (a prefix of the block: the angle only grows). A lane
   // whose walk ended takes the next one; what it wrote past its end is never read. The chain
-  // keeps dstep / r; r = dstep / (dstep / r) and r cos, r sin are formed with the block's
-  // transposes (end_walk's operations), so the divisions run between blocks, not in the chains.
+  // keeps dstep / r; the points (place_point) are formed with the block's transposes, so the
+  // divisions run between blocks, not in the chains.
   constexpr int kBlock = kBatchSlack;
   Vd phi[kRegs], c[kRegs], s[kRegs], P[kRegs], dr[kRegs], A[kRegs], BmA[kRegs], E[kRegs];
   int walk[kLanes], n[kLanes], cap[kLanes];
@@ -345,11 +350,12 @@ void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, do
         lanes::transpose(&tile[2][r][t], ts);
         for (int j = 0; j < W; ++j) {
           const int l = r * W + j;
-          const Vd rad = dstep[l] / tdr[j];
-          lanes::store(out[0][l] + n[l] + t, rad * tc[j]);
+          Vd x, y;
+          place_point(dstep[l], tdr[j], tc[j], ts[j], x, y);
+          lanes::store(out[0][l] + n[l] + t, x);
           lanes::store(out[1][l] + n[l] + t, tc[j]);
           lanes::store(out[2][l] + n[l] + t, ts[j]);
-          lanes::store(out[3][l] + n[l] + t, rad * ts[j]);
+          lanes::store(out[3][l] + n[l] + t, y);
         }
       }
     for (int l = 0; l < kLanes; ++l) {
@@ -358,12 +364,10 @@ void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, do
       int before_end = kBlock;
       if (!(phi[r][j] < E[r][j])) {
         // The walk ended in this block: its steps before the end angle, replayed from the
-        // block's first angle with the chain's own additions (d = min(dr, 0.5), as minpd).
+        // block's first angle with the chain's own additions.
         before_end = 0;
-        for (double p = phi0[r][j]; before_end < kBlock && p < E[r][j]; ++before_end) {
-          const double d = tile[0][r][before_end][j];
-          p += d < 0.5 ? d : 0.5;
-        }
+        for (double p = phi0[r][j]; before_end < kBlock && p < E[r][j]; ++before_end)
+          p += vclip(tile[0][r][before_end][j], kern::kMaxWalkStep);
       }
       const int m = std::min(before_end, cap[l] - n[l]);
       n[l] += m;
