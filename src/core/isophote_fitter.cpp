@@ -560,8 +560,10 @@ void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row,
     const int orders[2] = {3, 4};
     fit_higher(*sums, p.fs, iraf_, orders, 2, h);
   }
+  // rho' is the row's GRAD_R_ERR (spec 4.4), from the variances when there is a map (spec 7.6),
+  // so that the errors of A3..B4 and of --harmonics' orders follow the same column.
   const double norm = a * std::fabs(p.g);
-  const double rho = std::isfinite(p.rho) ? p.rho : 0.8;
+  const double rho = std::isfinite(row.grad_r_err) ? row.grad_r_err : 0.8;
   double out[2][4];
   for (int i = 0; i < 2; ++i) normalise(h[i], norm, rho, out[i]);
   row.a3 = out[0][0];

@@ -67,9 +67,8 @@ TEST_P(ExtraHarmonics, OrdersThreeAndFourEqualTheFitColumns) {
 }
 
 // With a variance map the IRAF-mode orders start from the weighted first/second-harmonic fit, as
-// the A3..B4 columns do: orders 3 and 4 still reproduce their values. (Not their errors: those
-// take the relative gradient error of the row, which with a variance map is written from the
-// variances, while the fit's A3..B4 errors used the scatter-based one.)
+// the A3..B4 columns do, and both take rho' = GRAD_R_ERR (spec 4.4), which a variance map writes
+// from the variances (spec 7.6): orders 3 and 4 reproduce the columns, errors included.
 TEST(ExtraHarmonicsWeighted, OrdersThreeAndFourEqualTheFitColumns) {
   const Image img = make_sersic(sixth_order_galaxy(0.03, 0.05));
   // Variance rising across the image and with the signal, so that the weights matter.
@@ -86,13 +85,49 @@ TEST(ExtraHarmonicsWeighted, OrdersThreeAndFourEqualTheFitColumns) {
   for (std::size_t k = 0; k < fit.rows.size(); ++k) {
     const Isophote& r = fit.rows[k];
     if (r.sma == 0 || r.stop != 0) continue;
-    const double want[4] = {r.a3, r.b3, r.a4, r.b4};
-    for (int i = 0; i < 4; ++i)
-      EXPECT_NEAR(h[8 * k + 2 * i], want[i], 1e-9 + 1e-6 * std::fabs(want[i]))
-          << "sma " << r.sma << " amplitude " << i;
+    const double want[8] = {r.a3, r.a3_err, r.b3, r.b3_err, r.a4, r.a4_err, r.b4, r.b4_err};
+    for (int i = 0; i < 8; ++i)
+      EXPECT_NEAR(h[8 * k + i], want[i], 1e-9 + 1e-6 * std::fabs(want[i]))
+          << "sma " << r.sma << " value " << i;
     ++compared;
   }
   EXPECT_GE(compared, 8);
+}
+
+// The errors of A3..B4 add rho' = GRAD_R_ERR, from the variances with a map: measured on the
+// same geometry with the map V and with 4 V, GRAD_R_ERR doubles while the amplitudes and their fit
+// errors do not change, so an_err^2 - (an GRAD_R_ERR)^2 (the fit error's part) must agree.
+TEST(ExtraHarmonicsWeighted, ErrorsTakeTheReportedGradientError) {
+  SersicSpec spec = shape_galaxy();
+  spec.b4 = -0.04;  // boxy: b4 well above its error
+  spec.noise = 0.05;
+  spec.seed = 5;
+  const Image img = make_sersic(spec);
+  Image v1(img.nx(), img.ny()), v4(img.nx(), img.ny());
+  for (int j = 0; j < img.ny(); ++j)
+    for (int i = 0; i < img.nx(); ++i) {
+      v1.at(i, j) = 0.0025f + 0.05f * std::fabs(img.at(i, j));
+      v4.at(i, j) = 4 * v1.at(i, j);
+    }
+  std::vector<ForcedGeometry> g;
+  for (double a = 4; a <= 40; a *= 1.25) g.push_back({a, 100, 100, 0.3, 30});
+  const FitConfig cfg = config(Compat::Iraf, false);
+  const ImageView w1 = v1.view(), w4 = v4.view();
+  const std::vector<Isophote> r1 = fit_forced(img.view(), g, cfg, &w1);
+  const std::vector<Isophote> r4 = fit_forced(img.view(), g, cfg, &w4);
+  int checked = 0;
+  for (std::size_t k = 0; k < g.size(); ++k) {
+    const Isophote &p = r1[k], &q = r4[k];
+    ASSERT_TRUE(std::isfinite(p.b4_err) && std::isfinite(q.b4_err)) << "sma " << p.sma;
+    EXPECT_NEAR(q.grad_r_err, 2 * p.grad_r_err, 1e-9 * p.grad_r_err) << "sma " << p.sma;
+    EXPECT_NEAR(q.b4, p.b4, 1e-9 * std::fabs(p.b4)) << "sma " << p.sma;
+    const double fit1 = p.b4_err * p.b4_err - std::pow(p.b4 * p.grad_r_err, 2);
+    const double fit4 = q.b4_err * q.b4_err - std::pow(q.b4 * q.grad_r_err, 2);
+    EXPECT_GT(fit1, 0) << "sma " << p.sma;
+    EXPECT_NEAR(fit4, fit1, 1e-6 * fit1) << "sma " << p.sma;
+    ++checked;
+  }
+  EXPECT_GE(checked, 8);
 }
 
 TEST_P(ExtraHarmonics, RecoverASixthOrderShape) {
