@@ -5,11 +5,11 @@
 
 #include <boost/program_options.hpp>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 
+#include "cli/command_line.hpp"
 #include "cli/fit_parameters.hpp"
 #include "isoster/version.hpp"
 #include "pipeline/campaign.hpp"
@@ -61,14 +61,8 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
     return isoster::pipeline::kCampaignUsage;
   };
   try {
-    po::store(po::command_line_parser(argc, argv).options(all).run(), vm);
-    if (vm.count("config")) {
-      const std::string file = vm["config"].as<std::string>();
-      std::ifstream in(file);
-      if (!in) return usage("cannot read config file " + file);
-      po::store(po::parse_config_file(in, params), vm);
-    }
-    po::notify(vm);
+    isoster::cli::read_command_line(argc, argv, all, po::positional_options_description(), &params,
+                                    vm);
   } catch (const po::error& e) {
     return usage(e.what());
   }

@@ -1,9 +1,9 @@
 #include "cli/fit_options.hpp"
 
 #include <boost/program_options.hpp>
-#include <fstream>
 #include <iostream>
 
+#include "cli/command_line.hpp"
 #include "cli/fit_parameters.hpp"
 #include "cli/harmonic_columns.hpp"
 #include "isoster/version.hpp"
@@ -54,24 +54,17 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
   pos.add("image", -1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    if (vm.count("help")) {
-      std::cout << io << '\n' << params << '\n';
-      return false;
-    }
-    if (vm.count("version")) {
-      std::cout << "isoster " << ISOSTER_VERSION << " (" << ISOSTER_GIT_REVISION << ")\n";
-      return false;
-    }
-    if (vm.count("config")) {
-      const std::string file = vm["config"].as<std::string>();
-      std::ifstream in(file);
-      if (!in) usage("cannot read config file " + file);
-      po::store(po::parse_config_file(in, params), vm);
-    }
-    po::notify(vm);
+    read_command_line(argc, argv, all, pos, &params, vm);
   } catch (const po::error& e) {
     usage(e.what());
+  }
+  if (vm.count("help")) {
+    std::cout << io << '\n' << params << '\n';
+    return false;
+  }
+  if (vm.count("version")) {
+    std::cout << "isoster " << ISOSTER_VERSION << " (" << ISOSTER_GIT_REVISION << ")\n";
+    return false;
   }
   take(vm, "image", job.images);
   if (job.images.empty()) usage("no input image (see isoster fit --help)");

@@ -3,12 +3,12 @@
 #include <boost/program_options.hpp>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <iostream>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "cli/command_line.hpp"
 #include "cli/fit_parameters.hpp"
 #include "cli/harmonic_columns.hpp"
 #include "cli/table_meta.hpp"
@@ -81,13 +81,7 @@ int run_forced(int argc, const char* const* argv) {
   pos.add("image", 1);
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    if (vm.count("config")) {
-      std::ifstream in(vm["config"].as<std::string>());
-      if (!in) throw Usage{"cannot read config file " + vm["config"].as<std::string>()};
-      po::store(po::parse_config_file(in, params), vm);
-    }
-    po::notify(vm);
+    read_command_line(argc, argv, all, pos, &params, vm);
     if (vm.count("help")) {
       std::cout << io_opts << '\n' << params << '\n';
       return 0;

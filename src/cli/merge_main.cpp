@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/command_line.hpp"
 #include "isoster/version.hpp"
 #include "pipeline/shard_merge.hpp"
 
@@ -42,8 +43,7 @@ int parse(int argc, char** argv, int rank, isoster::pipeline::MergeOptions& opt)
     return 2;
   };
   try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+    isoster::cli::read_command_line(argc, argv, all, pos, nullptr, vm);
   } catch (const po::error& e) {
     return usage(e.what());
   }

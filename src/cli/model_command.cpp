@@ -5,6 +5,7 @@
 #include <iostream>
 #include <string>
 
+#include "cli/command_line.hpp"
 #include "io/fits_image.hpp"
 #include "io/table_reader.hpp"
 #include "isoster/fit.hpp"
@@ -42,8 +43,7 @@ int run_model(int argc, const char* const* argv) {
     return 2;
   };
   try {
-    po::store(po::command_line_parser(argc, argv).options(all).positional(pos).run(), vm);
-    po::notify(vm);
+    read_command_line(argc, argv, all, pos, nullptr, vm);
   } catch (const po::error& e) {
     return usage(e.what());
   }
