@@ -499,8 +499,10 @@ void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isop
 
 namespace {
 
-// a_n = A_n / (a |grad|); the errors add the gradient's relative error rho (spec 3.3).
-void normalise(const Harmonic& h, double norm, double rho, double* out) {
+// a_n = A_n / (a |grad|); the errors add rho' = the row's GRAD_R_ERR, 0.8 when it is undefined
+// (spec 4.4).
+void normalise(const Harmonic& h, double norm, double grad_r_err, double* out) {
+  const double rho = std::isfinite(grad_r_err) ? grad_r_err : 0.8;
   const double an = h.A / norm, bn = h.B / norm;
   out[0] = an;
   out[2] = bn;
@@ -522,7 +524,6 @@ void IsophoteFitter::harmonics_of_last(double a, double grad, double rho, const 
                                        int n_orders, double* out) {
   const Ring& ring = sampler_.last(0);
   const double norm = a * std::fabs(grad);
-  rho = std::isfinite(rho) ? rho : 0.8;
   Harmonic h[kMaxJointOrders];
   for (int i = 0; i < n_orders; ++i) h[i] = Harmonic{};
   if (cfg_.simultaneous_harmonics) {
@@ -560,12 +561,11 @@ void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row,
     const int orders[2] = {3, 4};
     fit_higher(*sums, p.fs, iraf_, orders, 2, h);
   }
-  // rho' is the row's GRAD_R_ERR (spec 4.4), from the variances when there is a map (spec 7.6),
-  // so that the errors of A3..B4 and of --harmonics' orders follow the same column.
+  // The row's GRAD_R_ERR, from the variances when there is a map (spec 7.6): the errors of A3..B4
+  // and of --harmonics' orders follow the same column.
   const double norm = a * std::fabs(p.g);
-  const double rho = std::isfinite(row.grad_r_err) ? row.grad_r_err : 0.8;
   double out[2][4];
-  for (int i = 0; i < 2; ++i) normalise(h[i], norm, rho, out[i]);
+  for (int i = 0; i < 2; ++i) normalise(h[i], norm, row.grad_r_err, out[i]);
   row.a3 = out[0][0];
   row.a3_err = out[0][1];
   row.b3 = out[0][2];

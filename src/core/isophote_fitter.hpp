@@ -58,7 +58,8 @@ class IsophoteFitter {
   // Harmonics of any orders (each >= 3, ascending) on the samples of the last measure_forced:
   // IRAF sequential on the residuals (3 and 4 subtracted first), photutils independent, or one
   // joint fit with --simultaneous-harmonics. Normalised as A3..B4 by a |grad|, errors with the
-  // relative gradient error rho. out: per order A, A_ERR, B, B_ERR.
+  // relative gradient error rho (the row's GRAD_R_ERR; NaN counts 0.8). out: per order A, A_ERR, B,
+  // B_ERR.
   void harmonics_of_last(double a, double grad, double rho, const int* orders, int n_orders,
                          double* out);
   long samples() const { return sampler_.samples_taken(); }
@@ -77,7 +78,8 @@ class IsophoteFitter {
   IsoResult finish(const Pass& p, double a, int code, int niter, bool no_geom_errors, bool no_abig);
   void fill_row(const Pass& p, double a, int code, int niter, Isophote& row,
                 const RingSums* sums = nullptr);
-  // A3..B4 of the main ring last sampled; `sums`: its ring_sums to order 4, if already made.
+  // A3..B4 of the main ring last sampled, into a row whose GRAD and GRAD_R_ERR are already filled
+  // (the errors take GRAD_R_ERR); `sums`: its ring_sums to order 4, if already made.
   void higher_harmonics(const Pass& p, double a, Isophote& row, const RingSums* sums = nullptr);
   RingMode forced_mode(double a, double eps) const;
 
