@@ -200,15 +200,12 @@ ISOSTER_HD void geometry_errors(const double* e, double g, double a, double eps,
   pae = std::fabs(eps) <= 1e-10 ? 0.0 : std::fabs(2 * e[2] * q / (a * g * (1 - q * q)));
 }
 
-// Cholesky solve of a small symmetric positive-definite system M c = v (row-major N x N), with
-// det(M) and the diagonal of M^-1 (for the coefficient errors). Returns false when M is not
-// positive definite. N is a template parameter: the loops unroll and L stays in registers (a
-// runtime size left them as chains of stores and reloads, longer than the harmonic sums of a
-// small ring).
+// Cholesky factor M = L L^T of a small symmetric matrix (row-major N x N) and det(M). Returns
+// false (det 0) when M is not positive definite. N is a template parameter: the loops unroll and
+// L stays in registers (a runtime size left them as chains of stores and reloads, longer than the
+// harmonic sums of a small ring).
 template <int N>
-ISOSTER_HD bool spd_solve_n(const double* M, const double* v, double* c, double* inv_diag,
-                            double* det) {
-  double L[N][N] = {};
+ISOSTER_HD bool spd_factor_n(const double* M, double (&L)[N][N], double* det) {
   double d = 1.0;
   for (int i = 0; i < N; ++i) {
     for (int j = 0; j <= i; ++j) {
@@ -227,6 +224,17 @@ ISOSTER_HD bool spd_solve_n(const double* M, const double* v, double* c, double*
     }
   }
   *det = d;
+  return true;
+}
+
+// Cholesky solve of a small symmetric positive-definite system M c = v (row-major N x N), with
+// det(M) and the diagonal of M^-1 (for the coefficient errors). Returns false when M is not
+// positive definite.
+template <int N>
+ISOSTER_HD bool spd_solve_n(const double* M, const double* v, double* c, double* inv_diag,
+                            double* det) {
+  double L[N][N] = {};
+  if (!spd_factor_n<N>(M, L, det)) return false;
   double y[N];
   for (int i = 0; i < N; ++i) {
     double sum = v[i];

@@ -207,7 +207,9 @@ namespace {
 // Tried and dropped: the rotation recurrence, a tree of multiples, two or four passes with fewer
 // accumulators each, (cos, sin) pairs interleaved in one register, three or four vectors per
 // step (spills of the working set).
-template <int Top>
+// WithY = false: the angle sums C, S and the count only (the y sums are left NaN), for a row that
+// needs to know whether its fit is possible but not the fit.
+template <int Top, bool WithY = true>
 void sum_lanes(const Ring& r, int top, RingSums& out) {
   using namespace lanes;
   constexpr int M = Top > 0 ? Top : kMaxSumOrder;
@@ -224,8 +226,10 @@ void sum_lanes(const Ring& r, int top, RingSums& out) {
     Vd cpa = select(oka, one, zero), spa = zero, cpb = select(okb, one, zero), spb = zero;
     const Vd ta = ca + ca, tb = cb + cb;
     C[0] += cpa + cpb;
-    Y += ya + yb;
-    YY += ya * ya + yb * yb;
+    if constexpr (WithY) {
+      Y += ya + yb;
+      YY += ya * ya + yb * yb;
+    }
     for (int k = 1; k <= 2 * T; ++k) {
       if (k > 1) {
         const Vd cna = ta * ca - cpa, sna = ta * sa - spa;
@@ -241,7 +245,7 @@ void sum_lanes(const Ring& r, int top, RingSums& out) {
       }
       C[k] += ca + cb;
       S[k] += sa + sb;
-      if (k <= T) {
+      if (WithY && k <= T) {
         YC[k] += ya * ca + yb * cb;
         YS[k] += ya * sa + yb * sb;
       }
@@ -261,15 +265,20 @@ void sum_lanes(const Ring& r, int top, RingSums& out) {
   out.top = T;
   out.npoint = n;
   out.cnt = static_cast<int>(sum(C[0]));
-  out.y = sum(Y);
-  out.yy = sum(YY);
   sums(C, 2 * T + 1, out.C);
   sums(S, 2 * T + 1, out.S);
-  sums(YC + 1, T, out.YC + 1);
-  sums(YS + 1, T, out.YS + 1);
   out.S[0] = 0;
-  out.YC[0] = out.y;
-  out.YS[0] = 0;
+  if constexpr (WithY) {
+    out.y = sum(Y);
+    out.yy = sum(YY);
+    sums(YC + 1, T, out.YC + 1);
+    sums(YS + 1, T, out.YS + 1);
+    out.YC[0] = out.y;
+    out.YS[0] = 0;
+  } else {
+    out.y = out.yy = NAN;
+    for (int i = 0; i <= T; ++i) out.YC[i] = out.YS[i] = NAN;
+  }
 }
 
 // A basis function of the harmonic fits: cos n phi (n = 0: the constant) or sin n phi.
@@ -306,20 +315,45 @@ void ring_sums(const Ring& r, int top, RingSums& out) {
     sum_lanes<0>(r, std::clamp(top, 1, kMaxSumOrder), out);
 }
 
-FirstSecond fit_first_second(const RingSums& s, bool iraf) {
-  FirstSecond f;
-  if (s.npoint < 5 || s.cnt < 1 || s.top < 2) return f;
-  // IRAF: 4 terms without a constant; photutils: a constant first (spec 3.1).
+void ring_angle_sums(const Ring& r, RingSums& out) { sum_lanes<2, false>(r, 2, out); }
+
+namespace {
+
+// The normal matrix of the first/second-harmonic fit from the sums (IRAF: 4 terms without a
+// constant; photutils: a constant first, spec 3.1) and, with `rhs`, its right-hand side.
+// Returns the dimension.
+int first_second_system(const RingSums& s, bool iraf, double* M, double* rhs) {
   const Term terms[5] = {{0, false}, {1, true}, {1, false}, {2, true}, {2, false}};
   const Term* t = iraf ? terms + 1 : terms;
   const int dim = iraf ? 4 : 5;
-  double M[25], rhs[5];
   for (int a = 0; a < dim; ++a) {
-    rhs[a] = moment(s, t[a]);
+    if (rhs != nullptr) rhs[a] = moment(s, t[a]);
     for (int b = 0; b < dim; ++b) M[a * dim + b] = gram(s, t[a], t[b]);
   }
+  return dim;
+}
+
+}  // namespace
+
+FirstSecond fit_first_second(const RingSums& s, bool iraf) {
+  FirstSecond f;
+  if (s.npoint < 5 || s.cnt < 1 || s.top < 2) return f;
+  double M[25], rhs[5];
+  first_second_system(s, iraf, M, rhs);
   solve_first_second(M, rhs, s.yy, s.cnt, iraf, f);
   return f;
+}
+
+bool first_second_possible(const RingSums& s, bool iraf) {
+  if (s.npoint < 5 || s.cnt < 1 || s.top < 2) return false;
+  double M[25], det;
+  first_second_system(s, iraf, M, nullptr);
+  if (iraf) {
+    double L[4][4];
+    return kern::spd_factor_n<4>(M, L, &det) && !(std::fabs(det) < 1e-10);
+  }
+  double L[5][5];
+  return kern::spd_factor_n<5>(M, L, &det);
 }
 
 namespace {

@@ -44,6 +44,12 @@ void ring_sums(const Ring& r, int top, RingSums& out);
 // The unweighted 4-term (IRAF) or 5-term (photutils) fit of the first and second harmonics from
 // the sums (top >= 2): the fit_first_second of a ring without variances, to rounding.
 FirstSecond fit_first_second(const RingSums& s, bool iraf);
+// The angle sums of ring_sums for top 2 (C, S and cnt, bitwise the same) without the sums of y,
+// which are left NaN: enough for first_second_possible.
+void ring_angle_sums(const Ring& r, RingSums& out);
+// Whether fit_first_second(s, iraf) succeeds (its `ok`), from the angle sums alone: the same
+// preconditions and the same factorisation and determinant test, without the solve.
+bool first_second_possible(const RingSums& s, bool iraf);
 // Higher harmonics of the given orders (each >= 3, ascending, <= s.top), unweighted.
 // IRAF: sequential 2-term fits, each on what the first/second fit `fs` (zero when not ok) and the
 // orders before it left, 3 and 4 always fitted first. photutils: independent 3-term fits

@@ -423,8 +423,13 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
   const bool from_sums = !sampler_.has_variance() && !cfg_.simultaneous_harmonics;
   const Ring ring = sampler_.sample(0, a, g, mode, true, !from_sums);
   cur.take(ring);
-  if (from_sums) {
-    ring_sums(ring, cfg_.forced_gradient ? 4 : 2, sums_);
+  if (from_sums && !cfg_.forced_gradient) {
+    // Without the gradient nothing of the fit is reported (A3..B4 need the gradient): only
+    // whether it is possible (STOP 3), which the angle sums decide.
+    ring_angle_sums(ring, sums_);
+    cur.fs.ok = first_second_possible(sums_, iraf_);
+  } else if (from_sums) {
+    ring_sums(ring, 4, sums_);
     cur.fs = fit_first_second(sums_, iraf_);
   } else {
     cur.fs = fit_first_second(ring, iraf_, cfg_.simultaneous_harmonics);

@@ -88,7 +88,7 @@ class IsophoteFitter {
   bool iraf_;
   RingSampler sampler_;
   RingSums sums_;           // of the main ring, for the final harmonic fits
-  FirstSecond last_fs_;     // measure_forced's first/second fit, for harmonics_of_last
+  FirstSecond last_fs_;     // measure_forced's first/second fit (only ok without the gradient)
   std::vector<Walk> pool_;  // walks of a forced batch, adopted by the sampler one row at a time
   Buffer arena_;            // the storage of their points
 };

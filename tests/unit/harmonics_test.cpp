@@ -6,6 +6,7 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <functional>
 #include <random>
 #include <vector>
 
@@ -180,6 +181,44 @@ TEST(Harmonics, RingSumsEqualPlainSums) {
       }
     }
   }
+}
+
+// Forced rows without the gradient decide STOP 3 from the angle sums alone: the same angle sums
+// as ring_sums (bitwise) and the same verdict as the fit from those sums, on rings where it
+// succeeds and where too few or badly placed valid samples make it fail (near-singular systems,
+// where only the factorisation's rounding decides).
+TEST(Harmonics, AngleSumsDecideWhetherTheFitIsPossible) {
+  auto f = [](double p, int i) { return 5 + std::sin(p) + 0.01 * i; };
+  const std::vector<std::function<bool(int)>> flags = {
+      none,
+      [](int i) { return i > 2; },              // 3 valid samples
+      [](int i) { return i > 3; },              // 4
+      [](int i) { return i > 4; },              // 5
+      [](int i) { return i % 4 != 0; },         // a quarter, spread out
+      [](int i) { return i != 0 && i != 28; },  // two opposite samples
+      [](int) { return true; }};                // none valid
+  int possible = 0, impossible = 0;
+  for (double a : {3.0, 10.0, 40.0})
+    for (std::size_t j = 0; j < flags.size(); ++j) {
+      const Samples s = make(a, 0.3, f, flags[j]);
+      RingSums full, angles;
+      ring_sums(s.ring, 2, full);
+      ring_angle_sums(s.ring, angles);
+      ASSERT_EQ(angles.cnt, full.cnt);
+      for (int k = 0; k <= 4; ++k) {
+        EXPECT_EQ(angles.C[k], full.C[k]) << "a " << a << " flags " << j << " k " << k;
+        EXPECT_EQ(angles.S[k], full.S[k]) << "a " << a << " flags " << j << " k " << k;
+      }
+      for (bool iraf : {true, false}) {
+        const bool ok = fit_first_second(full, iraf).ok;
+        EXPECT_EQ(first_second_possible(angles, iraf), ok)
+            << "a " << a << " flags " << j << " iraf " << iraf;
+        (ok ? possible : impossible) += 1;
+      }
+    }
+  // Both verdicts occur, so that the comparison means something.
+  EXPECT_GT(possible, 10);
+  EXPECT_GT(impossible, 10);
 }
 
 TEST(Harmonics, SequentialHigherHarmonicsRecoverA3AndB4) {
