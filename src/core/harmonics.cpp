@@ -322,7 +322,8 @@ namespace {
 // The normal matrix of the first/second-harmonic fit from the sums (IRAF: 4 terms without a
 // constant; photutils: a constant first, spec 3.1) and, with `rhs`, its right-hand side.
 // Returns the dimension.
-int first_second_system(const RingSums& s, bool iraf, double* M, double* rhs) {
+[[gnu::always_inline]] inline int first_second_system(const RingSums& s, bool iraf, double* M,
+                                                      double* rhs) {
   const Term terms[5] = {{0, false}, {1, true}, {1, false}, {2, true}, {2, false}};
   const Term* t = iraf ? terms + 1 : terms;
   const int dim = iraf ? 4 : 5;

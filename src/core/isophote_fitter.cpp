@@ -425,9 +425,14 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
   cur.take(ring);
   if (from_sums && !cfg_.forced_gradient) {
     // Without the gradient nothing of the fit is reported (A3..B4 need the gradient): only
-    // whether it is possible (STOP 3), which the angle sums decide.
-    ring_angle_sums(ring, sums_);
-    cur.fs.ok = first_second_possible(sums_, iraf_);
+    // whether it is possible (STOP 3). A walk with no sample flagged always admits it
+    // (kFitSafeGap); otherwise the angle sums decide.
+    if (walk_based(mode) && ring.ndata == ring.npoint) {
+      cur.fs.ok = true;
+    } else {
+      ring_angle_sums(ring, sums_);
+      cur.fs.ok = first_second_possible(sums_, iraf_);
+    }
   } else if (from_sums) {
     ring_sums(ring, 4, sums_);
     cur.fs = fit_first_second(sums_, iraf_);

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <Eigen/Dense>
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <random>
@@ -219,6 +220,68 @@ TEST(Harmonics, AngleSumsDecideWhetherTheFitIsPossible) {
   // Both verdicts occur, so that the comparison means something.
   EXPECT_GT(possible, 10);
   EXPECT_GT(impossible, 10);
+}
+
+// The reason forced rows without the gradient skip the angle sums on rings with no flagged sample
+// (kFitSafeGap): on walks of every kind and shape, the angles leave no gap wider than 0.6 rad, the
+// normal matrices' smallest eigenvalues stay above the bound of 0.08, and the fit is possible.
+TEST(Harmonics, FullWalksAlwaysAdmitTheFirstSecondFit) {
+  struct Kind {
+    double dstep;
+    bool iraf, eccentric, linear;
+    double step;
+  };
+  const Kind kinds[] = {{1, true, false, false, 0.1},  {2, true, false, false, 0.1},
+                        {1, false, false, false, 0.1}, {1, true, true, false, 0.1},
+                        {1, true, false, true, 3.0},   {1, false, false, true, 0.5}};
+  double min_eig = 1e300, max_gap = 0;
+  for (const Kind& kd : kinds)
+    for (double a : {0.5, 1.0, 1.7, 2.18, 3.0, 5.0, 10.0, 21.44, 31.4, 45.0, 60.0, 100.0, 309.13})
+      for (double eps : {0.0, 0.2, 0.5, 0.8, 0.95, 0.99}) {
+        Walk w;
+        Walk* pw = &w;
+        const WalkKey k{a, eps, kd.dstep, kd.iraf, kd.eccentric};
+        build_walks(&pw, &k, 1, kd.step, kd.linear);
+        w.ensure_basis();
+        const int n = w.n;
+        std::vector<double> phi(n), val(n);
+        Eigen::Matrix<double, 5, 5> M = Eigen::Matrix<double, 5, 5>::Zero();
+        double sum = 0;
+        for (int i = 0; i < n; ++i) {
+          phi[i] = std::atan2(w.s1[i], w.c1[i]);
+          if (phi[i] < 0) phi[i] += 2 * M_PI;
+          val[i] = 3 + std::cos(phi[i]) + 0.01 * i;
+          sum += val[i];
+          Eigen::Matrix<double, 5, 1> b;
+          b << 1, w.s1[i], w.c1[i], w.s2[i], w.c2[i];
+          M += b * b.transpose();
+        }
+        std::sort(phi.begin(), phi.end());
+        double gap = phi[0] + 2 * M_PI - phi[n - 1];
+        for (int i = 1; i < n; ++i) gap = std::max(gap, phi[i] - phi[i - 1]);
+        EXPECT_LE(gap, kFitSafeGap) << "a " << a << " eps " << eps << " dstep " << kd.dstep;
+        max_gap = std::max(max_gap, gap);
+        const double e4 =
+            Eigen::SelfAdjointEigenSolver<Eigen::Matrix4d>(M.bottomRightCorner<4, 4>())
+                .eigenvalues()
+                .minCoeff();
+        const double e5 =
+            Eigen::SelfAdjointEigenSolver<Eigen::Matrix<double, 5, 5>>(M).eigenvalues().minCoeff();
+        min_eig = std::min({min_eig, e4, e5});
+        Ring r;
+        r.npoint = r.ndata = n;
+        r.mean = sum / n;
+        r.val = val.data();
+        r.c1 = w.c1.data();
+        r.s1 = w.s1.data();
+        RingSums angles;
+        ring_angle_sums(r, angles);
+        EXPECT_TRUE(first_second_possible(angles, true)) << "a " << a << " eps " << eps;
+        EXPECT_TRUE(first_second_possible(angles, false)) << "a " << a << " eps " << eps;
+      }
+  EXPECT_GE(min_eig, 0.08);
+  // The sweep reaches the walk's largest gaps (steps at the 0.5 rad cap on the smallest rings).
+  EXPECT_GT(max_gap, 0.5);
 }
 
 TEST(Harmonics, SequentialHigherHarmonicsRecoverA3AndB4) {
