@@ -427,7 +427,7 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
     // Without the gradient nothing of the fit is reported (A3..B4 need the gradient): only
     // whether it is possible (STOP 3). A walk with no sample flagged always admits it
     // (kFitSafeGap); otherwise the angle sums decide.
-    if (walk_based(mode) && ring.ndata == ring.npoint) {
+    if (walk_based(mode) && ring.ndata == ring.npoint && ring.npoint >= 5) {
       cur.fs.ok = true;
     } else {
       ring_angle_sums(ring, sums_);
@@ -440,6 +440,7 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
     cur.fs = fit_first_second(ring, iraf_, cfg_.simultaneous_harmonics);
   }
   last_fs_ = cur.fs;
+  last_fs_made_ = cfg_.forced_gradient || !from_sums;
   if (!cfg_.forced_gradient) {
     cur.g = cur.sg = cur.rho = NAN;
   } else if (iraf_) {
@@ -541,6 +542,11 @@ void IsophoteFitter::harmonics_of_last(double a, double grad, double rho, const 
   } else {
     // IRAF: each order fitted to what measure_forced's first/second fit (weighted with a variance
     // map) and the lower orders left, 3 and 4 first as in the fit; photutils: independent fits.
+    if (!last_fs_made_) {  // measured without the gradient: the fit those rows make with it
+      ring_sums(ring, 2, sums_);
+      last_fs_ = fit_first_second(sums_, iraf_);
+      last_fs_made_ = true;
+    }
     ring_sums(ring, std::max(4, orders[n_orders - 1]), sums_);
     fit_higher(sums_, last_fs_, iraf_, orders, n_orders, h);
   }

@@ -72,6 +72,12 @@ TEST_P(ExtraHarmonics, OrdersThreeAndFourEqualTheFitColumns) {
   ASSERT_EQ(fit.status, 0);
   const std::vector<double> h = measure_harmonics(img.view(), fit.rows, {3, 4}, cfg);
   EXPECT_GE(expect_orders_three_four(h, fit.rows), 8);
+  // A configuration of forced rows without the gradient (which make no first/second fit of their
+  // own) measures the same: the rows' gradients are given.
+  FitConfig lean = cfg;
+  lean.forced_gradient = false;
+  EXPECT_GE(
+      expect_orders_three_four(measure_harmonics(img.view(), fit.rows, {3, 4}, lean), fit.rows), 8);
 }
 
 // With a variance map the IRAF-mode orders start from the weighted first/second-harmonic fit, as

@@ -225,6 +225,8 @@ TEST(Harmonics, AngleSumsDecideWhetherTheFitIsPossible) {
 // The reason forced rows without the gradient skip the angle sums on rings with no flagged sample
 // (kFitSafeGap): on walks of every kind and shape, the angles leave no gap wider than 0.6 rad, the
 // normal matrices' smallest eigenvalues stay above the bound of 0.08, and the fit is possible.
+// Forced rows take their walks from build_walks_batch, bitwise these
+// (Walk.BatchBuildEqualsSingleBuilds).
 TEST(Harmonics, FullWalksAlwaysAdmitTheFirstSecondFit) {
   struct Kind {
     double dstep;
