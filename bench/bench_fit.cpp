@@ -119,8 +119,8 @@ BENCHMARK(BM_ForcedTinyRings)
     ->UseRealTime()
     ->Unit(benchmark::kMicrosecond);
 
-// Model image 512 x 512 from the 69 isophotes of synth_highsnr's fit.
-void BM_Model(benchmark::State& state, bool harmonics) {
+// Model image 512 x 512 from the 69 isophotes of synth_highsnr's fit, on `threads` threads.
+void BM_Model(benchmark::State& state, bool harmonics, int threads) {
   const isoster::Image img =
       isoster::io::read_image(std::string(ISOSTER_DATA_DIR) + "/tests/data/synth_highsnr.fits",
                               isoster::io::PlaneRequest{});
@@ -130,13 +130,18 @@ void BM_Model(benchmark::State& state, bool harmonics) {
   cfg.pa0 = 90;
   const auto fit = isoster::fit_image(img.view(), cfg);
   for (auto _ : state) {
-    const isoster::Image m = isoster::build_model(fit.rows, img.nx(), img.ny(), harmonics);
+    const isoster::Image m = isoster::build_model(fit.rows, img.nx(), img.ny(), harmonics, threads);
     benchmark::DoNotOptimize(m.data());
   }
   state.counters["rows"] = static_cast<double>(fit.rows.size());
 }
-BENCHMARK_CAPTURE(BM_Model, plain, false)->Unit(benchmark::kMillisecond);
-BENCHMARK_CAPTURE(BM_Model, harmonics, true)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Model, plain, false, 1)->Unit(benchmark::kMillisecond);
+BENCHMARK_CAPTURE(BM_Model, harmonics, true, 1)->Unit(benchmark::kMillisecond);
+// The image rows shared by two threads (wall clock, as for the forced rows).
+BENCHMARK_CAPTURE(BM_Model, plain_2threads, false, 2)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Model, harmonics_2threads, true, 2)
+    ->Unit(benchmark::kMillisecond)
+    ->UseRealTime();
 
 }  // namespace
 

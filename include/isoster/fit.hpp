@@ -64,8 +64,11 @@ std::vector<double> measure_harmonics(const ImageView& image, const std::vector<
 // (found by its elliptical radius in each one's own geometry) and gets the intensity interpolated
 // linearly between them; inside the innermost one it goes towards the central row's intensity;
 // beyond the outermost it is 0. With `harmonics`, the A3..B4 deviations (times sma |grad|, the
-// intensity amplitudes measured) are added at the pixel's polar angle.
-Image build_model(const std::vector<Isophote>& rows, int nx, int ny, bool harmonics);
+// intensity amplitudes measured) are added at the pixel's polar angle. `threads` OpenMP threads
+// share the image rows (0: one per core; negative: std::invalid_argument); the model does not
+// depend on it.
+Image build_model(const std::vector<Isophote>& rows, int nx, int ny, bool harmonics,
+                  int threads = 1);
 
 // Curve-of-growth summary of a profile: TFLUX_E is the flux inside each fitted ellipse. The total
 // is TFLUX_E of the outermost row with a finite value; the half-light SMA is where TFLUX_E crosses

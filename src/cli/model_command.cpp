@@ -28,6 +28,8 @@ int run_model(int argc, const char* const* argv) {
       ("output,o", po::value<std::string>(), "model image (FITS)")
       ("residual", po::value<std::string>(), "also write IMAGE - model")
       ("harmonics", po::bool_switch(), "add the third and fourth harmonic deviations")
+      ("threads", po::value<int>()->default_value(0),
+       "OpenMP threads sharing the image rows (0: all cores); the model does not depend on it")
       ("hdu", po::value<int>(), "0-based HDU of IMAGE")
       ("plane", po::value<int>(), "0-based plane of IMAGE");
   po::options_description hidden;
@@ -54,6 +56,8 @@ int run_model(int argc, const char* const* argv) {
   if (!vm.count("table")) return usage("no isophote table");
   if (!vm.count("like")) return usage("--like IMAGE is required");
   if (!vm.count("output")) return usage("-o MODEL.fits is required");
+  const int threads = vm["threads"].as<int>();
+  if (threads < 0) return usage("--threads must be >= 0");
   const std::string table = vm["table"].as<std::string>(), like = vm["like"].as<std::string>();
   try {
     io::PlaneRequest req;
@@ -68,7 +72,7 @@ int run_model(int argc, const char* const* argv) {
                         std::to_string(img.ny()));
     if (rows.empty()) throw io::IoError(table + ": the table has no rows");
     const bool harmonics = vm["harmonics"].as<bool>();
-    const Image model = build_model(rows, img.nx(), img.ny(), harmonics);
+    const Image model = build_model(rows, img.nx(), img.ny(), harmonics, threads);
     const std::vector<io::HeaderCard> cards = {
         {"ISOVER", ISOSTER_VERSION, "isoster version", false},
         {"TABLE", table, "isophote table modelled", false},

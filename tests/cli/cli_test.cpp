@@ -313,6 +313,8 @@ TEST_F(CliTest, ModelAndItsBadInputs) {
   const std::string other = write_galaxy("big.fits", big);
   expect_failure({"model", t, "--like", other, "-o", path("m.fits")}, 1, {"128x128", "160x160"});
   expect_failure({"model", t, "-o", path("m.fits")}, 2, {"--like"});
+  expect_failure({"model", t, "--like", in, "-o", path("m.fits"), "--threads", "-1"}, 2,
+                 {"--threads"});
   const RunResult ok =
       run({"model", t, "--like", in, "-o", path("m.fits"), "--residual", path("r.fits")});
   ASSERT_EQ(ok.status, 0) << ok.err;
