@@ -227,14 +227,11 @@ ISOSTER_HD bool spd_factor_n(const double* M, double (&L)[N][N], double* det) {
   return true;
 }
 
-// Cholesky solve of a small symmetric positive-definite system M c = v (row-major N x N), with
-// det(M) and the diagonal of M^-1 (for the coefficient errors). Returns false when M is not
-// positive definite.
+// With the factor L of spd_factor_n: the solution c of M c = v and the diagonal of M^-1 (for the
+// coefficient errors).
 template <int N>
-ISOSTER_HD bool spd_solve_n(const double* M, const double* v, double* c, double* inv_diag,
-                            double* det) {
-  double L[N][N] = {};
-  if (!spd_factor_n<N>(M, L, det)) return false;
+ISOSTER_HD void spd_solve_factored_n(const double (&L)[N][N], const double* v, double* c,
+                                     double* inv_diag) {
   double y[N];
   for (int i = 0; i < N; ++i) {
     double sum = v[i];
@@ -258,6 +255,16 @@ ISOSTER_HD bool spd_solve_n(const double* M, const double* v, double* c, double*
     }
     inv_diag[i] = acc;
   }
+}
+
+// Cholesky solve of a small symmetric positive-definite system M c = v (row-major N x N), with
+// det(M) and the diagonal of M^-1. Returns false when M is not positive definite.
+template <int N>
+ISOSTER_HD bool spd_solve_n(const double* M, const double* v, double* c, double* inv_diag,
+                            double* det) {
+  double L[N][N] = {};
+  if (!spd_factor_n<N>(M, L, det)) return false;
+  spd_solve_factored_n<N>(L, v, c, inv_diag);
   return true;
 }
 

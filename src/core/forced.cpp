@@ -11,6 +11,7 @@
 #include "isophote_fitter.hpp"
 #include "isoster/fit.hpp"
 #include "isoster/kernels.hpp"
+#include "teams.hpp"
 
 namespace isoster {
 
@@ -92,7 +93,7 @@ std::vector<Isophote> fit_forced(const ImageView& image_in,
                                  const std::vector<ForcedGeometry>& geoms, const FitConfig& cfg,
                                  const ImageView* variance, int threads) {
   validate(cfg);
-  if (threads < 0) throw std::invalid_argument("threads must be >= 0");
+  detail::check_threads(threads);
   Image masked;
   const ImageView image = weighted_image(image_in, cfg, variance, masked);
   if (image.empty() || image.nx < 3 || image.ny < 3)
@@ -108,7 +109,7 @@ std::vector<Isophote> fit_forced(const ImageView& image_in,
     }
   }
   const int n = static_cast<int>(geoms.size());
-  const int teams = std::clamp(threads == 0 ? omp_get_num_procs() : threads, 1, std::max(n, 1));
+  const int teams = detail::team_size(threads, n);
   const std::vector<std::vector<int>> parts = partition_rows(geoms, teams);
   std::unique_ptr<detail::FluxIntegrator> flux;
   if (cfg.fluxes) flux = std::make_unique<detail::FluxIntegrator>(image, teams);

@@ -105,16 +105,33 @@ FirstSecond fit_general(const Ring& r, bool iraf, bool joint) {
   return f;
 }
 
+// The normal matrix M of the first/second-harmonic fit, 4 x 4 (IRAF) or 5 x 5 (photutils),
+// factored into L: false when the fit is impossible (M not positive definite, or IRAF's
+// collinearity test, |det| < 1e-10). Both the fit and first_second_possible decide here.
+template <int Dim>
+bool factor_first_second(const double* M, double (&L)[Dim][Dim]) {
+  double det;
+  if (!kern::spd_factor_n<Dim>(M, L, &det)) return false;
+  return Dim == 5 || !(std::fabs(det) < 1e-10);
+}
+
+template <int Dim>
+bool solve_first_second_n(const double* M, const double* rhs, double* c, double* inv) {
+  double L[Dim][Dim] = {};
+  if (!factor_first_second<Dim>(M, L)) return false;
+  kern::spd_solve_factored_n<Dim>(L, rhs, c, inv);
+  return true;
+}
+
 // Solves the 4-term (IRAF) or 5-term (photutils, constant first) normal equations M c = rhs of
 // the first/second-harmonic fit over cnt samples with sum y^2 = syy, and fills f (f.ok on success).
 void solve_first_second(const double* M, const double* rhs, double syy, int cnt, bool iraf,
                         FirstSecond& f) {
   const int dim = iraf ? 4 : 5, off = iraf ? 0 : 1;
-  double c[5], inv[5], det;
-  const bool solved = iraf ? kern::spd_solve_n<4>(M, rhs, c, inv, &det)
-                           : kern::spd_solve_n<5>(M, rhs, c, inv, &det);
+  double c[5], inv[5];
+  const bool solved =
+      iraf ? solve_first_second_n<4>(M, rhs, c, inv) : solve_first_second_n<5>(M, rhs, c, inv);
   if (!solved) return;
-  if (iraf && std::fabs(det) < 1e-10) return;
   // Residual sum of squares of the least-squares solution: sum e^2 = sum y^2 - c . rhs.
   double ctr = 0;
   for (int a = 0; a < dim; ++a) ctr += c[a] * rhs[a];
@@ -321,9 +338,8 @@ namespace {
 
 // The normal matrix of the first/second-harmonic fit from the sums (IRAF: 4 terms without a
 // constant; photutils: a constant first, spec 3.1) and, with `rhs`, its right-hand side.
-// Returns the dimension.
-[[gnu::always_inline]] inline int first_second_system(const RingSums& s, bool iraf, double* M,
-                                                      double* rhs) {
+[[gnu::always_inline]] inline void first_second_system(const RingSums& s, bool iraf, double* M,
+                                                       double* rhs) {
   const Term terms[5] = {{0, false}, {1, true}, {1, false}, {2, true}, {2, false}};
   const Term* t = iraf ? terms + 1 : terms;
   const int dim = iraf ? 4 : 5;
@@ -331,14 +347,18 @@ namespace {
     if (rhs != nullptr) rhs[a] = moment(s, t[a]);
     for (int b = 0; b < dim; ++b) M[a * dim + b] = gram(s, t[a], t[b]);
   }
-  return dim;
+}
+
+// Whether the sums can carry the first/second fit at all: 5 points, a valid one, orders to 2.
+bool sums_admit_first_second(const RingSums& s) {
+  return s.npoint >= 5 && s.cnt >= 1 && s.top >= 2;
 }
 
 }  // namespace
 
 FirstSecond fit_first_second(const RingSums& s, bool iraf) {
   FirstSecond f;
-  if (s.npoint < 5 || s.cnt < 1 || s.top < 2) return f;
+  if (!sums_admit_first_second(s)) return f;
   double M[25], rhs[5];
   first_second_system(s, iraf, M, rhs);
   solve_first_second(M, rhs, s.yy, s.cnt, iraf, f);
@@ -346,15 +366,10 @@ FirstSecond fit_first_second(const RingSums& s, bool iraf) {
 }
 
 bool first_second_possible(const RingSums& s, bool iraf) {
-  if (s.npoint < 5 || s.cnt < 1 || s.top < 2) return false;
-  double M[25], det;
+  if (!sums_admit_first_second(s)) return false;
+  double M[25], L4[4][4], L5[5][5];
   first_second_system(s, iraf, M, nullptr);
-  if (iraf) {
-    double L[4][4];
-    return kern::spd_factor_n<4>(M, L, &det) && !(std::fabs(det) < 1e-10);
-  }
-  double L[5][5];
-  return kern::spd_factor_n<5>(M, L, &det);
+  return iraf ? factor_first_second<4>(M, L4) : factor_first_second<5>(M, L5);
 }
 
 namespace {

@@ -440,7 +440,6 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
     cur.fs = fit_first_second(ring, iraf_, cfg_.simultaneous_harmonics);
   }
   last_fs_ = cur.fs;
-  last_fs_made_ = cfg_.forced_gradient || !from_sums;
   if (!cfg_.forced_gradient) {
     cur.g = cur.sg = cur.rho = NAN;
   } else if (iraf_) {
@@ -542,13 +541,15 @@ void IsophoteFitter::harmonics_of_last(double a, double grad, double rho, const 
   } else {
     // IRAF: each order fitted to what measure_forced's first/second fit (weighted with a variance
     // map) and the lower orders left, 3 and 4 first as in the fit; photutils: independent fits.
-    if (!last_fs_made_) {  // measured without the gradient: the fit those rows make with it
+    // Without the gradient and a variance map, measure_forced only decided whether that fit was
+    // possible: it is made here.
+    FirstSecond fs = last_fs_;
+    if (!cfg_.forced_gradient && !sampler_.has_variance()) {
       ring_sums(ring, 2, sums_);
-      last_fs_ = fit_first_second(sums_, iraf_);
-      last_fs_made_ = true;
+      fs = fit_first_second(sums_, iraf_);
     }
     ring_sums(ring, std::max(4, orders[n_orders - 1]), sums_);
-    fit_higher(sums_, last_fs_, iraf_, orders, n_orders, h);
+    fit_higher(sums_, fs, iraf_, orders, n_orders, h);
   }
   for (int i = 0; i < n_orders; ++i) normalise(h[i], norm, rho, out + 4 * i);
 }

@@ -87,11 +87,10 @@ class IsophoteFitter {
   const FitConfig& cfg_;
   bool iraf_;
   RingSampler sampler_;
-  RingSums sums_;              // of the main ring, for the final harmonic fits
-  FirstSecond last_fs_;        // measure_forced's first/second fit, for harmonics_of_last
-  bool last_fs_made_ = false;  // false: measure_forced decided only whether it is possible
-  std::vector<Walk> pool_;     // walks of a forced batch, adopted by the sampler one row at a time
-  Buffer arena_;               // the storage of their points
+  RingSums sums_;           // of the main ring, for the final harmonic fits
+  FirstSecond last_fs_;     // measure_forced's first/second fit, for harmonics_of_last
+  std::vector<Walk> pool_;  // walks of a forced batch, adopted by the sampler one row at a time
+  Buffer arena_;            // the storage of their points
 };
 
 // The SMA = 0 row at (x0, y0): the nearest pixel (IRAF) or the bilinear value (photutils), every

@@ -6,12 +6,9 @@
 #include <emmintrin.h>
 #endif
 
-#include <omp.h>
-
-#include <stdexcept>
-
 #include "isoster/fit.hpp"
 #include "isoster/kernels.hpp"
+#include "teams.hpp"
 
 namespace isoster {
 
@@ -114,7 +111,7 @@ void model_row(const Plan& p, int j, int nx, double* X, double* Y, float* out) {
 }  // namespace
 
 Image build_model(const std::vector<Isophote>& rows, int nx, int ny, bool harmonics, int threads) {
-  if (threads < 0) throw std::invalid_argument("threads must be >= 0");
+  detail::check_threads(threads);
   std::vector<Ring> rings;
   double central = NAN;
   std::vector<const Isophote*> sorted;
@@ -160,7 +157,7 @@ Image build_model(const std::vector<Isophote>& rows, int nx, int ny, bool harmon
   // Image rows are independent (each starts its walk afresh): shared among the threads, the model
   // is bitwise that of one thread. Blocks of 16 rows dealt in turn: the costly rows (through the
   // galaxy) spread over the threads wherever the galaxy lies.
-  const int teams = std::clamp(threads == 0 ? omp_get_num_procs() : threads, 1, std::max(ny, 1));
+  const int teams = detail::team_size(threads, ny);
 #pragma omp parallel num_threads(teams) if (teams > 1)
   {
     std::vector<double> X(nr), Y(nr);
