@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Configures and builds isoster. Usage: bash scripts/build.sh [BUILD_DIR] [extra cmake args...]
-# Default: ./build, Release, ISOSTER_NATIVE=ON (optimised for this CPU) and ISOSTER_STATIC_TOOL=ON
-# (a tool that starts in ~1 ms instead of ~8 ms; https inputs unsupported): see docs/benchmarks.md.
+# Configures and builds isoster with one of the CMake presets (CMakePresets.json).
+# Usage: bash scripts/build.sh [PRESET] [extra cmake configure args...]
+#   release-native (default, into ./build): optimised for this CPU, static tool (starts in ~1 ms;
+#                  https inputs unsupported); see docs/benchmarks.md
+#   portable       (./build-portable): the same without -march=native
+#   asan           (./build-asan): AddressSanitizer and UndefinedBehaviorSanitizer
 set -euo pipefail
 cd "$(dirname "$0")/.."
-build=${1:-build}
+preset=${1:-release-native}
 shift || true
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DISOSTER_NATIVE=ON -DISOSTER_STATIC_TOOL=ON "$@" \
-  >/dev/null
-cmake --build "$build" -j "$(nproc)"
+cmake --preset "$preset" "$@" >/dev/null
+cmake --build --preset "$preset" -j "$(nproc)"
