@@ -26,8 +26,8 @@ void BM_FullFit(benchmark::State& state, Case c) {
   cfg.x0 = c.x0;
   cfg.y0 = c.y0;
   cfg.sma0 = 10;
-  cfg.eps0 = 0.2;
-  cfg.pa0 = 90;
+  cfg.eps = 0.2;
+  cfg.pa = 90;
   cfg.fluxes = c.fluxes;
   long samples = 0;
   std::size_t rows = 0;
@@ -64,7 +64,7 @@ void BM_Forced50(benchmark::State& state, bool fluxes, bool eccentric, bool grad
                               isoster::io::PlaneRequest{});
   isoster::FitConfig cfg;
   cfg.fluxes = fluxes;
-  cfg.sampling_eccentric = eccentric;
+  cfg.sampling = eccentric ? isoster::Sampling::Eccentric : isoster::Sampling::Polar;
   cfg.forced_gradient = gradient;
   std::vector<isoster::ForcedGeometry> g;
   for (int k = 0; k < 50; ++k) g.push_back({1.0 + k * 99.0 / 49, 256, 256, 0.2, 45});
@@ -127,7 +127,7 @@ void BM_Model(benchmark::State& state, bool harmonics, int threads) {
   isoster::FitConfig cfg;
   cfg.x0 = 256;
   cfg.y0 = 256;
-  cfg.pa0 = 90;
+  cfg.pa = 90;
   const auto fit = isoster::fit_image(img.view(), cfg);
   for (auto _ : state) {
     const isoster::Image m = isoster::build_model(fit.rows, img.nx(), img.ny(), harmonics, threads);

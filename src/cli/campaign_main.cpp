@@ -10,9 +10,9 @@
 #include <string>
 
 #include "cli/command_line.hpp"
-#include "cli/fit_parameters.hpp"
-#include "isoster/version.hpp"
+#include "cli/parameter_options.hpp"
 #include "pipeline/campaign.hpp"
+#include "pipeline/log.hpp"
 
 namespace po = boost::program_options;
 using isoster::pipeline::CampaignOptions;
@@ -21,6 +21,7 @@ namespace {
 
 // Returns -1 to run, else an exit status (help printed, usage error).
 int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
+  using isoster::cli::UsageError;
   po::options_description run(
       "isoster campaign --catalog CAT.csv --output RESULTS.h5 [options]\n"
       "  mpirun -n N isoster campaign ...   (rank 0 dispatches and fits; ranks 1..N-1 fit)\n\n"
@@ -52,18 +53,18 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
       ("dispatch-benchmark", po::bool_switch(), "no-op fits")
       ("batch-max", po::value<long>()->default_value(256), "largest batch");
   // clang-format on
-  po::options_description params = isoster::cli::fit_parameters();
+  po::options_description params = isoster::cli::parameter_options(isoster::kFitParam);
   po::options_description all;
   all.add(run).add(params).add(hidden);
   po::variables_map vm;
   auto usage = [&](const std::string& m) {
-    if (rank == 0) std::cerr << "isoster campaign: " << m << " (isoster campaign --help)\n";
+    isoster::log::usage(m);
     return isoster::pipeline::kCampaignUsage;
   };
   try {
     isoster::cli::read_command_line(argc, argv, all, po::positional_options_description(), &params,
                                     vm);
-  } catch (const po::error& e) {
+  } catch (const UsageError& e) {
     return usage(e.what());
   }
   if (vm.count("help")) {
@@ -71,8 +72,7 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
     return 0;
   }
   if (vm.count("version")) {
-    if (rank == 0)
-      std::cout << "isoster " << ISOSTER_VERSION << " (" << ISOSTER_GIT_REVISION << ")\n";
+    if (rank == 0) std::cout << isoster::cli::version_line() << '\n';
     return 0;
   }
   if (!vm.count("catalog")) return usage("--catalog is required");
@@ -103,20 +103,12 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
         opt.shard_index >= opt.shard_count)
       return usage("--shard must be K/N with 0 <= K < N (got '" + v + "')");
   }
-  if (!isoster::parse_compat(vm["compat"].as<std::string>(), opt.cfg.compat))
-    return usage("--compat must be iraf or photutils");
-  if (!isoster::parse_integrator(vm["integrator"].as<std::string>(), opt.cfg.integrator))
-    return usage("--integrator must be bilinear, nearest, mean or median");
-  isoster::cli::apply_fit_parameters(vm, opt.cfg);
   try {
-    isoster::validate(opt.cfg);
-  } catch (const std::invalid_argument& e) {
+    opt.cfg = isoster::cli::read_parameters(vm, isoster::kFitParam);
+  } catch (const UsageError& e) {
     return usage(e.what());
   }
-  std::ostringstream cmd;
-  cmd << "isoster campaign";
-  for (int k = 1; k < argc; ++k) cmd << ' ' << argv[k];
-  opt.command_line = cmd.str();
+  opt.command_line = isoster::cli::joined_command_line("isoster campaign", argc, argv);
   return -1;
 }
 
@@ -125,11 +117,12 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
 int main(int argc, char** argv) {
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-  int rank = 0;
+  int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  isoster::log::init("isoster campaign", rank, ranks);
   if (provided < MPI_THREAD_FUNNELED) {
-    if (rank == 0)
-      std::cerr << "isoster campaign: error: the MPI library lacks MPI_THREAD_FUNNELED\n";
+    isoster::log::error("the MPI library lacks MPI_THREAD_FUNNELED");
     MPI_Finalize();
     return 1;
   }

@@ -11,10 +11,13 @@
 #include <set>
 #include <sstream>
 
+#include "cli/command_line.hpp"
 #include "cli/fit_options.hpp"
 #include "cli/harmonic_columns.hpp"
 #include "cli/table_meta.hpp"
 #include "isoster/fit.hpp"
+#include "isoster/parameters.hpp"
+#include "pipeline/log.hpp"
 
 namespace fs = std::filesystem;
 
@@ -60,39 +63,13 @@ io::TableMeta make_meta(const FitJob& job, const std::string& input, const io::I
   str("MASK", job.mask, "mask image (non-zero = bad)");
   str("VARIANCE", job.variance, job.weight ? "weight map (WLS)" : "variance map (WLS)");
   add_convention_keywords(m);
-  str("COMPAT", to_string(c.compat), "behaviour family");
+  // COMPAT, then where the fit started, then the other parameters (the order of every table
+  // written so far).
+  const std::vector<io::MetaItem> params = parameter_keywords(c, kFitHeader);
+  m.items.push_back(params.front());
   num("XSTART", res.x_start, "start centre x after the locator");
   num("YSTART", res.y_start, "start centre y after the locator");
-  num("X0IN", c.x0, "x0 given (NaN: image centre)");
-  num("Y0IN", c.y0, "y0 given (NaN: image centre)");
-  num("SMA0", c.sma0, "first SMA");
-  num("EPS0", c.eps0, "start ellipticity");
-  num("PA0", c.pa0_deg(), "start PA, deg from +x");
-  num("MINSMA", c.minsma, "smallest SMA");
-  num("MAXSMA", c.maxsma, "largest SMA (NaN: unset)");
-  num("STEP", c.step, "SMA step");
-  num("LINEAR", c.linear_step ? 1 : 0, "linear SMA step");
-  str("INTEGR", to_string(c.integrator), "integration mode");
-  num("USCLIP", c.usclip, "upper clipping threshold");
-  num("LSCLIP", c.lsclip, "lower clipping threshold");
-  num("NCLIP", c.nclip, "clipping passes");
-  num("FFLAG", c.fflag_value(), "largest flagged fraction");
-  num("MAXGERR", c.maxgerr, "largest relative gradient error");
-  num("CONVER", c.conver, "convergence factor");
-  num("MINIT", c.minit, "minimum passes");
-  num("MAXIT", c.maxit, "maximum passes");
-  num("MAXRIT", c.maxrit, "no iteration beyond (NaN: unset)");
-  num("WANDER", c.wander, "largest centre move (NaN: unset)");
-  num("SOFT", c.soft ? 1 : 0, "soft gradient test");
-  num("FIXCEN", c.fix_center ? 1 : 0, "centre held");
-  num("FIXPA", c.fix_pa ? 1 : 0, "PA held");
-  num("FIXEPS", c.fix_eps ? 1 : 0, "ellipticity held");
-  num("OLTHRESH", c.olthresh, "object locator threshold");
-  num("RECENTER", c.recenter ? 1 : 0, "locator moves the centre");
-  num("GRADREF0", c.grad_ref0, "initial gradient reference");
-  num("FLUXES", c.fluxes ? 1 : 0, "TFLUX/NPIX computed");
-  num("SIMHARM", c.simultaneous_harmonics ? 1 : 0, "3rd/4th harmonics fitted jointly (ISOFIT)");
-  str("SAMPLING", c.sampling_eccentric ? "eccentric" : "polar", "sampling variable");
+  m.items.insert(m.items.end(), params.begin() + 1, params.end());
   // Curve of growth (TFLUX_E is the flux inside each ellipse): its summary.
   const GrowthSummary g = growth_summary(res.rows);
   num("TOTFLUX", g.total_flux, "flux inside the outermost ellipse (TFLUX_E)");
@@ -212,11 +189,12 @@ Outcome fit_one(const FitJob& job, const std::string& input, const std::string& 
 }  // namespace
 
 int run_fit(int argc, const char* const* argv) {
+  log::init("isoster fit");
   FitJob job;
   try {
     if (!parse_fit_options(argc, argv, job)) return 0;
   } catch (const UsageError& e) {
-    std::cerr << "isoster fit: " << e.message << '\n';
+    log::usage(e.what());
     return 2;
   }
   const std::size_t n = job.images.size();
@@ -230,14 +208,14 @@ int run_fit(int argc, const char* const* argv) {
                     (stem_of(job.images[i]) + ".isophotes" + extension(job.format)))
                        .string();
       if (!seen.insert(outputs[i]).second) {
-        std::cerr << "isoster fit: two inputs would both write " << outputs[i] << '\n';
+        log::usage("two inputs would both write " + outputs[i]);
         return 2;
       }
     }
     std::error_code ec;
     fs::create_directories(job.output_dir, ec);
     if (!fs::is_directory(job.output_dir)) {
-      std::cerr << "isoster fit: cannot create output folder " << job.output_dir << '\n';
+      log::error("cannot create output folder " + job.output_dir);
       return 1;
     }
   }
@@ -259,11 +237,11 @@ int run_fit(int argc, const char* const* argv) {
       if (!job.quiet) std::cout << o.line << '\n';
     } else {
       ++failed;
-      std::cerr << "isoster fit: error: " << o.line << '\n';
+      log::error(o.line);
     }
   }
   if (failed > 0 && n > 1)
-    std::cerr << "isoster fit: " << failed << " of " << n << " images failed\n";
+    log::note(std::to_string(failed) + " of " + std::to_string(n) + " images failed");
   return failed > 0 ? 1 : 0;
 }
 

@@ -4,9 +4,8 @@
 #include <iostream>
 
 #include "cli/command_line.hpp"
-#include "cli/fit_parameters.hpp"
 #include "cli/harmonic_columns.hpp"
-#include "isoster/version.hpp"
+#include "cli/parameter_options.hpp"
 
 namespace po = boost::program_options;
 
@@ -14,7 +13,7 @@ namespace isoster::cli {
 
 namespace {
 
-[[noreturn]] void usage(const std::string& m) { throw UsageError{m}; }
+[[noreturn]] void usage(const std::string& m) { throw UsageError(m); }
 
 }  // namespace
 
@@ -47,23 +46,19 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
   // clang-format on
   po::options_description hidden;
   hidden.add_options()("image", po::value<std::vector<std::string>>(), "input images");
-  po::options_description params = fit_parameters();
+  po::options_description params = parameter_options(kFitParam);
   po::options_description all;
   all.add(io).add(params).add(hidden);
   po::positional_options_description pos;
   pos.add("image", -1);
   po::variables_map vm;
-  try {
-    read_command_line(argc, argv, all, pos, &params, vm);
-  } catch (const po::error& e) {
-    usage(e.what());
-  }
+  read_command_line(argc, argv, all, pos, &params, vm);
   if (vm.count("help")) {
     std::cout << io << '\n' << params << '\n';
     return false;
   }
   if (vm.count("version")) {
-    std::cout << "isoster " << ISOSTER_VERSION << " (" << ISOSTER_GIT_REVISION << ")\n";
+    std::cout << version_line() << '\n';
     return false;
   }
   take(vm, "image", job.images);
@@ -109,18 +104,7 @@ bool parse_fit_options(int argc, const char* const* argv, FitJob& job) {
     usage("--all-planes writes one FITS HDU per band: --format fits only");
   if (job.all_planes && !job.variance.empty())
     usage("--all-planes and --variance/--weight do not combine (one map per plane is needed)");
-
-  FitConfig& c = job.cfg;
-  if (!parse_compat(vm["compat"].as<std::string>(), c.compat))
-    usage("--compat must be iraf or photutils");
-  if (!parse_integrator(vm["integrator"].as<std::string>(), c.integrator))
-    usage("--integrator must be bilinear, nearest, mean or median");
-  apply_fit_parameters(vm, c);
-  try {
-    validate(c);
-  } catch (const std::invalid_argument& e) {
-    usage(e.what());
-  }
+  job.cfg = read_parameters(vm, kFitParam);
   return true;
 }
 

@@ -27,12 +27,8 @@ struct FitJob {
   FitConfig cfg;
 };
 
-// A usage error: one line for stderr, exit status 2.
-struct UsageError {
-  std::string message;
-};
-
-// Parses argv (after the subcommand). Returns false when help was printed.
+// Parses argv (after the subcommand). Returns false when help or the version was printed.
+// Throws UsageError.
 bool parse_fit_options(int argc, const char* const* argv, FitJob& job);
 
 }  // namespace isoster::cli

@@ -9,23 +9,20 @@
 #include <vector>
 
 #include "cli/command_line.hpp"
-#include "cli/fit_parameters.hpp"
 #include "cli/harmonic_columns.hpp"
+#include "cli/parameter_options.hpp"
 #include "cli/table_meta.hpp"
 #include "io/fits_image.hpp"
 #include "io/table_reader.hpp"
 #include "io/table_writer.hpp"
 #include "isoster/fit.hpp"
+#include "pipeline/log.hpp"
 
 namespace po = boost::program_options;
 
 namespace isoster::cli {
 
 namespace {
-
-struct Usage {
-  std::string message;
-};
 
 std::vector<double> numbers(const std::string& s, const char* what) {
   std::vector<double> v;
@@ -35,7 +32,7 @@ std::vector<double> numbers(const std::string& s, const char* what) {
     char* end = nullptr;
     const double x = std::strtod(item.c_str(), &end);
     if (item.empty() || end != item.c_str() + item.size() || !std::isfinite(x))
-      throw Usage{std::string(what) + ": '" + item + "' is not a number"};
+      throw UsageError(std::string(what) + ": '" + item + "' is not a number");
     v.push_back(x);
   }
   return v;
@@ -44,6 +41,7 @@ std::vector<double> numbers(const std::string& s, const char* what) {
 }  // namespace
 
 int run_forced(int argc, const char* const* argv) {
+  log::init("isoster forced");
   po::options_description io_opts(
       "isoster forced IMAGE (--template ISO.fits | --geometry X0,Y0,EPS,PA\n"
       "                      (--sma-list A,B,... | --sma-range MIN,MAX,STEP)) -o OUT [options]\n\n"
@@ -53,6 +51,7 @@ int run_forced(int argc, const char* const* argv) {
   // clang-format off
   io_opts.add_options()
       ("help,h", "show this help")
+      ("version", "show the version")
       ("template", po::value<std::string>(), "isophote table of a previous fit (FITS)")
       ("geometry", po::value<std::string>(), "x0,y0,eps,pa (0-based px, degrees from +x)")
       ("sma-list", po::value<std::string>(), "SMAs, comma-separated")
@@ -67,14 +66,12 @@ int run_forced(int argc, const char* const* argv) {
       ("config", po::value<std::string>(), "INI file with fit parameters")
       ("harmonics", po::value<std::string>(),
        "harmonic orders to measure, e.g. 3,4,5,6 (3..64, at most 8): extra columns A5, A5_ERR...")
-      ("no-gradient", po::bool_switch(),
-       "skip the gradient ring: about half the samples; GRAD and A3..B4 NaN")
       ("threads", po::value<int>()->default_value(0),
        "OpenMP threads sharing the rows (0: all cores); the table does not depend on it");
   po::options_description hidden;
   hidden.add_options()("image", po::value<std::string>(), "input image");
   // clang-format on
-  po::options_description params = fit_parameters();
+  po::options_description params = parameter_options(kForcedParam);
   po::options_description all;
   all.add(io_opts).add(params).add(hidden);
   po::positional_options_description pos;
@@ -86,53 +83,46 @@ int run_forced(int argc, const char* const* argv) {
       std::cout << io_opts << '\n' << params << '\n';
       return 0;
     }
-    if (!vm.count("image")) throw Usage{"no input image"};
-    if (!vm.count("output")) throw Usage{"-o OUT is required"};
+    if (vm.count("version")) {
+      std::cout << version_line() << '\n';
+      return 0;
+    }
+    if (!vm.count("image")) throw UsageError("no input image");
+    if (!vm.count("output")) throw UsageError("-o OUT is required");
     const bool tmpl = vm.count("template") > 0, geo = vm.count("geometry") > 0;
-    if (tmpl == geo) throw Usage{"give exactly one of --template and --geometry"};
+    if (tmpl == geo) throw UsageError("give exactly one of --template and --geometry");
     if (geo && (vm.count("sma-list") > 0) == (vm.count("sma-range") > 0))
-      throw Usage{"--geometry needs exactly one of --sma-list and --sma-range"};
+      throw UsageError("--geometry needs exactly one of --sma-list and --sma-range");
     if (tmpl && (vm.count("sma-list") || vm.count("sma-range")))
-      throw Usage{"--sma-list and --sma-range go with --geometry, not --template"};
+      throw UsageError("--sma-list and --sma-range go with --geometry, not --template");
     io::TableFormat format;
     if (!io::parse_format(vm["format"].as<std::string>(), format))
-      throw Usage{"--format must be fits, ecsv or csv"};
-    FitConfig cfg;
-    if (!parse_compat(vm["compat"].as<std::string>(), cfg.compat))
-      throw Usage{"--compat must be iraf or photutils"};
-    if (!parse_integrator(vm["integrator"].as<std::string>(), cfg.integrator))
-      throw Usage{"--integrator must be bilinear, nearest, mean or median"};
-    apply_fit_parameters(vm, cfg);
-    cfg.forced_gradient = !vm["no-gradient"].as<bool>();
+      throw UsageError("--format must be fits, ecsv or csv");
+    const FitConfig cfg = read_parameters(vm, kForcedParam);
     const int threads = vm["threads"].as<int>();
-    if (threads < 0) throw Usage{"--threads must be >= 0"};
+    if (threads < 0) throw UsageError("--threads must be >= 0");
     if (!cfg.forced_gradient && vm.count("harmonics"))
-      throw Usage{
+      throw UsageError(
           "--harmonics needs the gradient (amplitudes are normalised by it): drop "
-          "--no-gradient"};
-    try {
-      validate(cfg);
-    } catch (const std::invalid_argument& e) {
-      throw Usage{e.what()};
-    }
+          "--no-gradient");
     std::vector<ForcedGeometry> geoms;
     if (geo) {
       const auto g = numbers(vm["geometry"].as<std::string>(), "--geometry");
-      if (g.size() != 4) throw Usage{"--geometry takes x0,y0,eps,pa"};
-      if (!(g[2] >= 0 && g[2] < 1)) throw Usage{"--geometry: eps must be in [0, 1)"};
+      if (g.size() != 4) throw UsageError("--geometry takes x0,y0,eps,pa");
+      if (!(g[2] >= 0 && g[2] < 1)) throw UsageError("--geometry: eps must be in [0, 1)");
       std::vector<double> smas;
       if (vm.count("sma-list")) {
         smas = numbers(vm["sma-list"].as<std::string>(), "--sma-list");
       } else {
         const auto r = numbers(vm["sma-range"].as<std::string>(), "--sma-range");
         if (r.size() != 3 || !(r[2] > 0) || !(r[1] >= r[0]) || (r[1] - r[0]) / r[2] > 1e6)
-          throw Usage{"--sma-range takes min,max,step with step > 0 and max >= min"};
+          throw UsageError("--sma-range takes min,max,step with step > 0 and max >= min");
         for (long k = 0; r[0] + k * r[2] <= r[1] + 1e-9 * r[2]; ++k)
           smas.push_back(r[0] + k * r[2]);
       }
-      if (smas.empty()) throw Usage{"empty SMA list"};
+      if (smas.empty()) throw UsageError("empty SMA list");
       for (double a : smas) {
-        if (!(a >= 0)) throw Usage{"SMAs must be >= 0"};
+        if (!(a >= 0)) throw UsageError("SMAs must be >= 0");
         geoms.push_back({a, g[0], g[1], g[2], g[3]});
       }
     }
@@ -160,13 +150,13 @@ int run_forced(int argc, const char* const* argv) {
         geoms = t.geometry;
       }
       if (vm.count("variance") && vm.count("weight"))
-        throw Usage{"give at most one of --variance and --weight"};
+        throw UsageError("give at most one of --variance and --weight");
       std::vector<int> harmonics;
       if (vm.count("harmonics")) {
         try {
           harmonics = parse_harmonic_orders(vm["harmonics"].as<std::string>());
         } catch (const std::invalid_argument& e) {
-          throw Usage{e.what()};
+          throw UsageError(e.what());
         }
       }
       Image var;
@@ -191,25 +181,19 @@ int run_forced(int argc, const char* const* argv) {
       str("TEMPLATE", tpath.empty() ? "--geometry " + vm["geometry"].as<std::string>() : tpath,
           "source of the geometry");
       add_convention_keywords(m);
-      str("COMPAT", to_string(cfg.compat), "behaviour family");
-      str("INTEGR", to_string(cfg.integrator), "integration mode");
-      num("FFLAG", cfg.fflag_value(), "largest flagged fraction");
-      num("GRADIENT", cfg.forced_gradient ? 1 : 0, "gradient ring measured (GRAD, A3..B4)");
+      for (auto& item : parameter_keywords(cfg, kForcedHeader)) m.items.push_back(item);
       add_harmonic_columns(img.view(), rows, harmonics, cfg, weighted ? &vview : nullptr, m);
       io::write_table(out, rows, m, format);
       std::cout << image << ": " << rows.size() << " forced isophotes -> " << out << '\n';
     } catch (const io::IoError& e) {
-      std::cerr << "isoster forced: error: " << e.what() << '\n';
+      log::error(e.what());
       return 1;
     } catch (const std::invalid_argument& e) {
-      std::cerr << "isoster forced: error: " << e.what() << '\n';
+      log::error(e.what());
       return 1;
     }
-  } catch (const Usage& u) {
-    std::cerr << "isoster forced: " << u.message << " (isoster forced --help)\n";
-    return 2;
-  } catch (const po::error& e) {
-    std::cerr << "isoster forced: " << e.what() << " (isoster forced --help)\n";
+  } catch (const UsageError& u) {
+    log::usage(u.what());
     return 2;
   }
   return 0;

@@ -8,11 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "cli/command_line.hpp"
 #include "cli/fit_command.hpp"
 #include "cli/forced_command.hpp"
 #include "cli/mock_command.hpp"
 #include "cli/model_command.hpp"
-#include "isoster/version.hpp"
+#include "pipeline/log.hpp"
 
 namespace {
 
@@ -47,7 +48,7 @@ int exec_sibling(const char* name, int argc, char** argv) {
   for (int k = 2; k < argc; ++k) args.push_back(argv[k]);
   args.push_back(nullptr);
   ::execv(exe.c_str(), args.data());
-  std::cerr << "isoster: error: cannot run " << exe << " (" << std::strerror(errno) << ")\n";
+  isoster::log::error("cannot run " + exe + " (" + std::strerror(errno) + ")");
   return 1;
 }
 
@@ -60,8 +61,7 @@ int main(int argc, char** argv) {
   }
   const char* cmd = argv[1];
   if (!std::strcmp(cmd, "--version") || !std::strcmp(cmd, "version")) {
-    std::cout << "isoster " << ISOSTER_VERSION << " (" << ISOSTER_GIT_REVISION << ", "
-              << ISOSTER_BUILD_FLAGS << ")\n";
+    std::cout << isoster::cli::version_line(true) << '\n';
     return 0;
   }
   if (!std::strcmp(cmd, "--help") || !std::strcmp(cmd, "-h") || !std::strcmp(cmd, "help")) {
@@ -77,9 +77,10 @@ int main(int argc, char** argv) {
     if (!std::strcmp(cmd, "merge")) return exec_sibling("isoster-merge", argc, argv);
     if (!std::strcmp(cmd, "qa")) return exec_sibling("isoster-qa", argc, argv);
   } catch (const std::exception& e) {
-    std::cerr << "isoster: error: " << e.what() << '\n';
+    isoster::log::error(e.what());
     return 1;
   }
-  std::cerr << "isoster: unknown command '" << cmd << "' (isoster --help)\n";
+  isoster::log::init("isoster");
+  isoster::log::usage(std::string("unknown command '") + cmd + "'");
   return 2;
 }

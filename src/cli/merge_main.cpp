@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "cli/command_line.hpp"
-#include "isoster/version.hpp"
+#include "pipeline/log.hpp"
 #include "pipeline/shard_merge.hpp"
 
 namespace po = boost::program_options;
@@ -39,12 +39,12 @@ int parse(int argc, char** argv, int rank, isoster::pipeline::MergeOptions& opt)
   pos.add("inputs", -1);
   po::variables_map vm;
   auto usage = [&](const std::string& m) {
-    if (rank == 0) std::cerr << "isoster merge: " << m << " (isoster merge --help)\n";
+    isoster::log::usage(m);
     return 2;
   };
   try {
     isoster::cli::read_command_line(argc, argv, all, pos, nullptr, vm);
-  } catch (const po::error& e) {
+  } catch (const isoster::cli::UsageError& e) {
     return usage(e.what());
   }
   if (vm.count("help")) {
@@ -52,8 +52,7 @@ int parse(int argc, char** argv, int rank, isoster::pipeline::MergeOptions& opt)
     return 0;
   }
   if (vm.count("version")) {
-    if (rank == 0)
-      std::cout << "isoster " << ISOSTER_VERSION << " (" << ISOSTER_GIT_REVISION << ")\n";
+    if (rank == 0) std::cout << isoster::cli::version_line() << '\n';
     return 0;
   }
   if (!vm.count("output")) return usage("--output is required");
@@ -62,10 +61,7 @@ int parse(int argc, char** argv, int rank, isoster::pipeline::MergeOptions& opt)
   opt.inputs = vm["inputs"].as<std::vector<std::string>>();
   opt.overwrite = vm["overwrite"].as<bool>();
   opt.quiet = vm["quiet"].as<bool>();
-  std::ostringstream cmd;
-  cmd << "isoster merge";
-  for (int k = 1; k < argc; ++k) cmd << ' ' << argv[k];
-  opt.command_line = cmd.str();
+  opt.command_line = isoster::cli::joined_command_line("isoster merge", argc, argv);
   return -1;
 }
 
@@ -73,8 +69,10 @@ int parse(int argc, char** argv, int rank, isoster::pipeline::MergeOptions& opt)
 
 int main(int argc, char** argv) {
   MPI_Init(&argc, &argv);
-  int rank = 0;
+  int rank = 0, ranks = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &ranks);
+  isoster::log::init("isoster merge", rank, ranks);
   isoster::pipeline::MergeOptions opt;
   int code = parse(argc, argv, rank, opt);
   MPI_Allreduce(MPI_IN_PLACE, &code, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);

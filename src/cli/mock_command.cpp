@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "cli/command_line.hpp"
+#include "pipeline/log.hpp"
 #include "pipeline/mock.hpp"
 
 namespace po = boost::program_options;
@@ -13,6 +15,7 @@ namespace po = boost::program_options;
 namespace isoster::cli {
 
 int run_mock(int argc, const char* const* argv) {
+  log::init("isoster mock");
   po::options_description d(
       "isoster mock --count N [--size S | --tile WxH] [--seed K] --out-dir DIR\n\n"
       "Writes synthetic Sérsic galaxies with known truth (DIR/truth.csv) and their campaign\n"
@@ -21,6 +24,7 @@ int run_mock(int argc, const char* const* argv) {
   // clang-format off
   d.add_options()
       ("help,h", "show this help")
+      ("version", "show the version")
       ("count", po::value<long>()->default_value(100), "number of galaxies")
       ("size", po::value<int>()->default_value(256), "cutout side, pixels")
       ("tile", po::value<std::string>(), "one tile of WxH pixels instead of cutouts")
@@ -30,14 +34,17 @@ int run_mock(int argc, const char* const* argv) {
   // clang-format on
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(d).run(), vm);
-    po::notify(vm);
-  } catch (const po::error& e) {
-    std::cerr << "isoster mock: " << e.what() << " (isoster mock --help)\n";
+    read_command_line(argc, argv, d, po::positional_options_description(), nullptr, vm);
+  } catch (const UsageError& e) {
+    log::usage(e.what());
     return 2;
   }
   if (vm.count("help")) {
     std::cout << d << '\n';
+    return 0;
+  }
+  if (vm.count("version")) {
+    std::cout << version_line() << '\n';
     return 0;
   }
   pipeline::MockRequest r;
@@ -46,7 +53,7 @@ int run_mock(int argc, const char* const* argv) {
   r.seed = vm["seed"].as<unsigned long long>();
   r.threads = vm["threads"].as<int>();
   if (!vm.count("out-dir")) {
-    std::cerr << "isoster mock: --out-dir is required\n";
+    log::usage("--out-dir is required");
     return 2;
   }
   r.out_dir = vm["out-dir"].as<std::string>();
@@ -54,14 +61,14 @@ int run_mock(int argc, const char* const* argv) {
     const std::string t = vm["tile"].as<std::string>();
     char x = 0;
     if (std::sscanf(t.c_str(), "%d%c%d", &r.tile_w, &x, &r.tile_h) != 3 || (x != 'x' && x != 'X')) {
-      std::cerr << "isoster mock: --tile takes WxH, e.g. 2048x2048\n";
+      log::usage("--tile takes WxH, e.g. 2048x2048");
       return 2;
     }
   }
   try {
     pipeline::write_mock(r);
   } catch (const std::exception& e) {
-    std::cerr << "isoster mock: error: " << e.what() << '\n';
+    log::error(e.what());
     return 1;
   }
   std::cout << "wrote " << r.count << " mock galaxies and " << r.out_dir << "/catalog.csv\n";

@@ -10,12 +10,14 @@
 #include "io/table_reader.hpp"
 #include "isoster/fit.hpp"
 #include "isoster/version.hpp"
+#include "pipeline/log.hpp"
 
 namespace po = boost::program_options;
 
 namespace isoster::cli {
 
 int run_model(int argc, const char* const* argv) {
+  log::init("isoster model");
   po::options_description d(
       "isoster model ISO.fits --like IMAGE -o MODEL.fits [--residual RES.fits] [--harmonics]\n\n"
       "The 2-D model of a fitted profile (intensity interpolated between the fitted ellipses;\n"
@@ -24,6 +26,7 @@ int run_model(int argc, const char* const* argv) {
   // clang-format off
   d.add_options()
       ("help,h", "show this help")
+      ("version", "show the version")
       ("like", po::value<std::string>(), "the image whose grid (and pixels, for --residual) to use")
       ("output,o", po::value<std::string>(), "model image (FITS)")
       ("residual", po::value<std::string>(), "also write IMAGE - model")
@@ -41,16 +44,20 @@ int run_model(int argc, const char* const* argv) {
   pos.add("table", 1);
   po::variables_map vm;
   auto usage = [](const std::string& m) {
-    std::cerr << "isoster model: " << m << " (isoster model --help)\n";
+    log::usage(m);
     return 2;
   };
   try {
     read_command_line(argc, argv, all, pos, nullptr, vm);
-  } catch (const po::error& e) {
+  } catch (const UsageError& e) {
     return usage(e.what());
   }
   if (vm.count("help")) {
     std::cout << d << '\n';
+    return 0;
+  }
+  if (vm.count("version")) {
+    std::cout << version_line() << '\n';
     return 0;
   }
   if (!vm.count("table")) return usage("no isophote table");
@@ -87,7 +94,7 @@ int run_model(int argc, const char* const* argv) {
     std::cout << table << ": model of " << rows.size() << " isophotes on " << img.nx() << "x"
               << img.ny() << " -> " << vm["output"].as<std::string>() << '\n';
   } catch (const io::IoError& e) {
-    std::cerr << "isoster model: error: " << e.what() << '\n';
+    log::error(e.what());
     return 1;
   }
   return 0;

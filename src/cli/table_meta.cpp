@@ -1,5 +1,6 @@
 #include "cli/table_meta.hpp"
 
+#include "isoster/parameters.hpp"
 #include "isoster/version.hpp"
 
 namespace isoster::cli {
@@ -18,6 +19,18 @@ void add_input_keywords(io::TableMeta& m, const std::string& input, const io::Im
 void add_convention_keywords(io::TableMeta& m) {
   m.items.push_back({"XYCONV", "0-based; pixel centre at integer", "X0/Y0 convention", false});
   m.items.push_back({"PACONV", "deg CCW from +x in [0,180)", "PA convention", false});
+}
+
+std::vector<io::MetaItem> parameter_keywords(const FitConfig& c, unsigned table) {
+  std::vector<io::MetaItem> items;
+  for (const ParamDesc& p : fit_parameters()) {
+    if (p.fits_key == nullptr || !(p.scope & table)) continue;
+    if (p.type == ParamType::Choice)
+      items.push_back({p.fits_key, param_text(p, c), p.fits_comment, false});
+    else
+      items.push_back(io::numeric_item(p.fits_key, param_number(p, c), p.fits_comment));
+  }
+  return items;
 }
 
 }  // namespace isoster::cli

@@ -368,7 +368,7 @@ FitResult fit_impl(const ImageView& image, const FitConfig& cfg, const ImageView
         y0 = yl;
         out.located = true;
       }
-    } else if (!cfg.keep_center_if_not_found) {
+    } else if (!cfg.keep_center) {
       std::ostringstream m;
       m << "no object found near (" << x0 << ", " << y0 << "): locator figure of merit " << fom
         << " <= olthresh " << cfg.olthresh;
@@ -379,11 +379,11 @@ FitResult fit_impl(const ImageView& image, const FitConfig& cfg, const ImageView
   }
   out.x_start = x0;
   out.y_start = y0;
-  const double theta = cfg.pa0_deg() * kern::kPi / 180.0;
+  const double theta = cfg.pa_deg() * kern::kPi / 180.0;
   out.rows.reserve(128);
   Driver d(image, cfg);
   d.set_variance(variance);
-  d.run(out, Geometry{x0, y0, cfg.eps0 == 0 ? 0.05 : cfg.eps0, theta});
+  d.run(out, Geometry{x0, y0, cfg.eps == 0 ? 0.05 : cfg.eps, theta});
   return out;
 }
 

@@ -65,8 +65,9 @@ IsophoteFitter::IsophoteFitter(const ImageView& img, const FitConfig& cfg)
     : img_(img),
       cfg_(cfg),
       iraf_(cfg.compat == Compat::Iraf),
-      sampler_(img, SamplerSettings{cfg.compat == Compat::Iraf, cfg.step, cfg.linear_step,
-                                    cfg.usclip, cfg.lsclip, cfg.nclip, cfg.sampling_eccentric}) {}
+      sampler_(img,
+               SamplerSettings{cfg.compat == Compat::Iraf, cfg.step, cfg.linear_step, cfg.usclip,
+                               cfg.lsclip, cfg.nclip, cfg.sampling == Sampling::Eccentric}) {}
 
 int IsophoteFitter::choose(const FirstSecond& f) const {
   const bool free[4] = {!cfg_.fix_center, !cfg_.fix_center, !cfg_.fix_pa, !cfg_.fix_eps};
@@ -135,9 +136,9 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
     cur.sampling = ++sampling;
     if (walk_based(req.mode)) {
       // Build the main and first gradient walks together when the ellipticity changed.
-      sampler_.prepare(walk_key(a, geom.eps, req.mode, true, cfg_.sampling_eccentric),
+      sampler_.prepare(walk_key(a, geom.eps, req.mode, true, cfg_.sampling == Sampling::Eccentric),
                        walk_key(1.1 * a, geom.eps, first_gradient_mode(a, gs, req.mode), true,
-                                cfg_.sampling_eccentric));
+                                cfg_.sampling == Sampling::Eccentric));
     }
     const Ring ring = sampler_.sample(0, a, geom, req.mode);
     cur.take(ring);
@@ -375,8 +376,8 @@ void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count,
     if (!walked[i]) continue;
     // The walks measure_forced's rings will ask for: the main ring and the first gradient ring.
     const RingMode grad = iraf_ ? first_gradient_mode(a, GradState{}, mode) : mode;
-    k[nw] = walk_key(a, eps, mode, iraf_, cfg_.sampling_eccentric);
-    k[nw + 1] = walk_key(1.1 * a, eps, grad, iraf_, cfg_.sampling_eccentric);
+    k[nw] = walk_key(a, eps, mode, iraf_, cfg_.sampling == Sampling::Eccentric);
+    k[nw + 1] = walk_key(1.1 * a, eps, grad, iraf_, cfg_.sampling == Sampling::Eccentric);
     for (int j = nw; j < nw + rings; ++j) {
       w[j] = &pool_[2 * i + j - nw];
       size[j] = max_points(k[j].a) + 1 + kBatchSlack;

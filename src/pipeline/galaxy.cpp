@@ -38,8 +38,8 @@ FitConfig row_config(const FitConfig& base, const CatalogRow& row) {
   if (!std::isnan(row.x)) c.x0 = row.x;
   if (!std::isnan(row.y)) c.y0 = row.y;
   if (!std::isnan(row.sma0)) c.sma0 = row.sma0;
-  if (!std::isnan(row.eps)) c.eps0 = row.eps;
-  if (!std::isnan(row.pa)) c.pa0 = row.pa;
+  if (!std::isnan(row.eps)) c.eps = row.eps;
+  if (!std::isnan(row.pa)) c.pa = row.pa;
   if (!std::isnan(row.maxsma)) c.maxsma = row.maxsma;
   return c;
 }

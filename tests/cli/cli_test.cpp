@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "io/table_writer.hpp"
+#include "isoster/parameters.hpp"
 #include "support/synthetic.hpp"
 
 extern char** environ;
@@ -525,6 +526,24 @@ TEST_F(CliTest, HelpVersionAndUnknownOption) {
   const std::string in = write_galaxy("gal.fits");
   expect_failure({"fit", in, "-o", path("out.fits"), "--bogus"}, 2, {"bogus"});
   expect_failure({"frobnicate"}, 2, {"frobnicate"});
+}
+
+// Every row of the parameter table is an option of the commands it names, and every command
+// prints the same version line.
+TEST_F(CliTest, EveryParameterIsAnOptionOfItsCommands) {
+  const std::string fit_help = run({"fit", "--help"}).out;
+  const std::string forced_help = run({"forced", "--help"}).out;
+  for (const isoster::ParamDesc& p : isoster::fit_parameters()) {
+    const std::string opt = std::string("--") + p.option + " ";
+    EXPECT_EQ(contains(fit_help, opt), (p.scope & isoster::kFitParam) != 0) << p.option;
+    EXPECT_EQ(contains(forced_help, opt), (p.scope & isoster::kForcedParam) != 0) << p.option;
+  }
+  const std::string version = run({"fit", "--version"}).out;
+  EXPECT_EQ(version.rfind("isoster ", 0), 0u) << version;
+  for (const char* cmd : {"forced", "model", "mock"})
+    EXPECT_EQ(run({cmd, "--version"}).out, version);
+  // The top-level line adds the build flags inside the same parentheses.
+  EXPECT_EQ(run({"--version"}).out.rfind(version.substr(0, version.size() - 2), 0), 0u);
 }
 
 TEST_F(CliTest, ConfigFileEqualsCommandLine) {

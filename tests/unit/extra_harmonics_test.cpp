@@ -30,8 +30,8 @@ FitConfig config(Compat compat, bool isofit) {
   FitConfig cfg;
   cfg.compat = compat;
   cfg.x0 = cfg.y0 = 100;
-  cfg.eps0 = 0.3;
-  cfg.pa0 = 30;
+  cfg.eps = 0.3;
+  cfg.pa = 30;
   cfg.maxsma = 40;
   cfg.simultaneous_harmonics = isofit;
   return cfg;

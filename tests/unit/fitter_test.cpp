@@ -35,7 +35,7 @@ FitConfig start() {
   FitConfig c;
   c.x0 = 80;
   c.y0 = 80;
-  c.pa0 = 30;
+  c.pa = 30;
   return c;
 }
 
@@ -177,7 +177,7 @@ TEST(Driver, EverythingHeldIsOnePassAtTheStartGeometry) {
   const auto img = galaxy();
   FitConfig c = start();
   c.fix_center = c.fix_pa = c.fix_eps = true;
-  c.eps0 = 0.25;
+  c.eps = 0.25;
   const FitResult r = isoster::fit_image(img.view(), c);
   ASSERT_EQ(r.status, 0);
   for (const auto& row : r.rows) {
@@ -194,7 +194,7 @@ TEST(Driver, HeldEllipticityStaysFixed) {
   const auto img = galaxy();
   FitConfig c = start();
   c.fix_eps = true;
-  c.eps0 = 0.3;
+  c.eps = 0.3;
   const FitResult r = isoster::fit_image(img.view(), c);
   ASSERT_EQ(r.status, 0);
   for (const auto& row : r.rows)
@@ -269,7 +269,7 @@ TEST(Driver, BadConfigurationsAreRefused) {
     EXPECT_THROW(isoster::fit_image(img.view(), c), std::invalid_argument);
   };
   FitConfig c = start();
-  c.eps0 = 1.0;
+  c.eps = 1.0;
   refuses(c);
   c = start();
   c.sma0 = 0;

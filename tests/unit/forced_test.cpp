@@ -30,7 +30,7 @@ TEST_P(ForcedOwnTable, ReproducesTheFitsIntensities) {
   FitConfig cfg;
   cfg.x0 = 256;
   cfg.y0 = 256;
-  cfg.pa0 = 90;
+  cfg.pa = 90;
   const FitResult fit = fit_image(img.view(), cfg);
   ASSERT_EQ(fit.status, 0);
   const auto rows = fit_forced(img.view(), geometry_of(fit.rows), cfg);
@@ -186,7 +186,7 @@ TEST(Forced, EccentricSamplingOfSmallRings) {
   s.re = 8;
   const Image img = make_sersic(s);
   FitConfig cfg;
-  cfg.sampling_eccentric = true;
+  cfg.sampling = Sampling::Eccentric;
   std::vector<ForcedGeometry> g;
   for (int k = 0; k < 10; ++k) g.push_back({0.5 + 0.5 * k, 50, 50, 0.3, 30});
   const auto rows = fit_forced(img.view(), g, cfg);

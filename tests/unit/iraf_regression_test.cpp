@@ -43,8 +43,8 @@ isoster::FitResult fit_reference_image(const std::string& image, isoster::Compat
   cfg.x0 = 256;
   cfg.y0 = 256;
   cfg.sma0 = 10;
-  cfg.eps0 = 0.2;
-  cfg.pa0 = 90;
+  cfg.eps = 0.2;
+  cfg.pa = 90;
   return isoster::fit_image(img.view(), cfg);
 }
 

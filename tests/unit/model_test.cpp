@@ -88,7 +88,7 @@ TEST(Model, OwnFitOfSynthHighSnrReproducesTheImage) {
   FitConfig cfg;
   cfg.x0 = 256;
   cfg.y0 = 256;
-  cfg.pa0 = 90;
+  cfg.pa = 90;
   const FitResult fit = fit_image(img.view(), cfg);
   ASSERT_EQ(fit.status, 0);
   const Image model = build_model(fit.rows, img.nx(), img.ny(), false);
@@ -150,7 +150,7 @@ TEST(Eccentric, RecoversTheFourthHarmonicOfABoxyGalaxy) {
   FitConfig cfg;
   cfg.x0 = cfg.y0 = 100;
   cfg.maxsma = 40;
-  cfg.sampling_eccentric = true;
+  cfg.sampling = Sampling::Eccentric;
   const FitResult fit = fit_image(img.view(), cfg);
   ASSERT_EQ(fit.status, 0);
   const auto rows = fourth_harmonic_rows(fit, s);

@@ -31,8 +31,8 @@ TEST(Robustness, RandomSmallImagesAndSettings) {
       cfg.y0 = (ny - 1) * u(rng);
     }
     cfg.sma0 = 0.5 + 20 * u(rng);
-    cfg.eps0 = 0.95 * u(rng);
-    cfg.pa0 = 360 * u(rng) - 90;
+    cfg.eps = 0.95 * u(rng);
+    cfg.pa = 360 * u(rng) - 90;
     cfg.minit = 1 + static_cast<int>(5 * u(rng));
     cfg.maxit = cfg.minit + static_cast<int>(20 * u(rng));
     cfg.nclip = static_cast<int>(3 * u(rng));

@@ -60,8 +60,8 @@ inline FitConfig start_config(const SersicSpec& s, double eps0, double pa0) {
   FitConfig c;
   c.x0 = s.x0 + 2;
   c.y0 = s.y0 - 2;
-  c.eps0 = eps0;
-  c.pa0 = pa0;
+  c.eps = eps0;
+  c.pa = pa0;
   c.maxsma = 100;
   return c;
 }

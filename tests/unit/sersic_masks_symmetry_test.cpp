@@ -241,7 +241,7 @@ void check_mirror(const char* what, const Image& img, const Image& mirrored, Map
   const FitConfig cfg = start_config(s, 0.2, 45);
   FitConfig cm = cfg;
   map(cfg.x0, cfg.y0, cm.x0, cm.y0);
-  cm.pa0 = std::fmod(pa_map(cfg.pa0) + 360, 180);
+  cm.pa = std::fmod(pa_map(cfg.pa) + 360, 180);
   const FitResult r = isoster::fit_image(img.view(), cfg);
   const FitResult rm = isoster::fit_image(mirrored.view(), cm);
   ASSERT_EQ(r.status, 0);
