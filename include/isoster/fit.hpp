@@ -64,7 +64,8 @@ std::vector<double> measure_harmonics(const ImageView& image, const std::vector<
 // (found by its elliptical radius in each one's own geometry) and gets the intensity interpolated
 // linearly between them; inside the innermost one it goes towards the central row's intensity;
 // beyond the outermost it is 0. With `harmonics`, the A3..B4 deviations (times sma |grad|, the
-// intensity amplitudes measured) are added at the pixel's polar angle. `threads` OpenMP threads
+// intensity amplitudes measured) are added at the pixel's eccentric anomaly in each ring's frame
+// (spec 7.3). `threads` OpenMP threads
 // share the image rows (0: one per core; negative: std::invalid_argument); the model does not
 // depend on it.
 Image build_model(const std::vector<Isophote>& rows, int nx, int ny, bool harmonics,

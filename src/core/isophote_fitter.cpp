@@ -107,8 +107,9 @@ void IsophoteFitter::gradient_iraf(Pass& p, const IsoRequest& req, GradState& gs
     p.g = g;
     p.sg = std::sqrt(p.rms * p.rms / p.ndata + sd * sd / n) / (f * a);
     // With a variance map, the error reported is the exact one from the variances of the two
-    // means (spec 7.6); the decisions (gradient ring mode, maxgerr) keep the scatter-based one, so
-    // that weights change estimates and errors, not the course of the fit.
+    // means (spec 7.6); the decisions (gradient ring mode, maxgerr) keep the scatter-based one.
+    // The weighted coefficients still drive the corrections, so a map that is not constant can
+    // change the course of the fit.
     if (p.sumvar >= 0) {
       const double grad_var = (f == 0.1 ? r1 : sampler_.last(2)).sumvar;
       p.sg_var =
@@ -518,9 +519,8 @@ void normalise(const Harmonic& h, double norm, double grad_r_err, double* out) {
   out[0] = an;
   out[2] = bn;
   if (h.eA > 0 && h.A != 0 && h.eB > 0 && h.B != 0) {
-    // sqrt rather than hypot, whose guard against overflow cost more than the rest of the
-    // row's normalisation: from float32 pixels the terms stay below ~1e90, their squares far
-    // from it.
+    // sqrt rather than hypot, whose guard against overflow is not needed: from float32 pixels
+    // the terms stay below ~1e90, their squares far from overflow.
     const double ea = h.eA / norm, ar = an * rho, eb = h.eB / norm, br = bn * rho;
     out[1] = std::sqrt(ea * ea + ar * ar);
     out[3] = std::sqrt(eb * eb + br * br);

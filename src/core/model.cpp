@@ -42,7 +42,9 @@ struct Plan {
   bool harmonics;
 };
 
-// Harmonic deviation at polar angle (xp, yp) / R in a ring's frame.
+// Harmonic deviation at the angle of (xp, yp) / R in a ring's frame, where yp is already divided
+// by q: the eccentric anomaly psi (cos psi = x'/R, sin psi = y'/(q R)), not the polar angle phi
+// the A3..B4 of a polar-sampled fit are measured against (spec 7.3, 10.2).
 inline double harm(const Plan& p, const Ring& r, double xp, double yp, double R) {
   if (!p.harmonics || R == 0) return 0.0;
   const double inv = 1.0 / R;
@@ -54,8 +56,8 @@ inline double harm(const Plan& p, const Ring& r, double xp, double yp, double R)
 }
 
 // Image row j into out[0..nx). X, Y: scratch of n values. A function of its own, with the plan's
-// arrays in locals: inlined into the parallel region, the loop read them through the region's
-// shared-variable record and ran 4 % slower.
+// arrays in locals, so that the loop does not read them through the parallel region's
+// shared-variable record.
 void model_row(const Plan& p, int j, int nx, double* X, double* Y, float* out) {
   const Ring* const rings = p.rings;
   const double *const cxp = p.cx, *const cyp = p.cy, *const a2p = p.a2, *const sma = p.sma,
