@@ -1,6 +1,6 @@
 // `isoster-campaign`: the MPI side of isoster (`isoster campaign` runs it). A separate executable
-// so that `isoster fit` does not load MPI: linking Open MPI and HDF5 adds ~2.4 ms to every process
-// start, and MPI_Init ~0.3 s (docs/campaigns.md).
+// so that `isoster fit` does not load MPI: Open MPI and HDF5 add to every process start, and
+// MPI_Init more (docs/campaigns.md has the figures).
 #include <mpi.h>
 
 #include <boost/program_options.hpp>

@@ -219,11 +219,8 @@ namespace {
 //   as k^2 eps (~1e-14 at k = 8, ~2e-12 at k = 128), far below any harmonic's noise.
 // - Two vectors of samples per step, their terms added before they reach the accumulators: the
 //   27 accumulators of Top = 4 outnumber the 16 AVX registers, and each spilled one is then
-//   loaded and stored once per 2 W samples instead of once per W (its store-to-load latency was
-//   the loop's limit). 1.6 instead of 2.6 ns a sample on rings of 600.
-// Tried and dropped: the rotation recurrence, a tree of multiples, two or four passes with fewer
-// accumulators each, (cos, sin) pairs interleaved in one register, three or four vectors per
-// step (spills of the working set).
+//   loaded and stored once per 2 W samples instead of once per W (its store-to-load latency
+//   bounds the loop). The alternatives measured are in docs/performance-log.md.
 // WithY = false: the angle sums C, S and the count only (the y sums are left NaN), for a row that
 // needs to know whether its fit is possible but not the fit.
 template <int Top, bool WithY = true>

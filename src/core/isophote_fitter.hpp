@@ -49,7 +49,7 @@ class IsophoteFitter {
   // The geometry as given (PA in degrees from +x); the ring mode follows from the SMA step.
   Isophote measure_forced(double a, double x0, double y0, double eps, double pa_deg);
   // measure_forced of `count` rows (each sma > 0, count <= kMaxForcedBatch), their walks built
-  // together beforehand (build_walks_batch): the same rows, several times faster.
+  // together beforehand (build_walks_batch): bitwise the same rows.
   static constexpr int kMaxForcedBatch = kMaxBatchWalks / 2;
   void measure_forced_batch(const ForcedGeometry* g, int count, Isophote* const* out);
   // Makes the ring buffers large enough for SMAs up to `a` at once (forced rows of growing SMA

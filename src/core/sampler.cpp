@@ -262,7 +262,7 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
 #ifdef ISOSTER_AVX2_GATHER
     // No point of a walk lies farther than its SMA from the centre (its polar radius is at most
     // a), so a ring whose circle of radius a, widened far beyond rounding, is inside the bound
-    // 0 <= x < xmax, 0 <= y < ymax needs no test per point: the gathers skip it (~12 % of them).
+    // 0 <= x < xmax, 0 <= y < ymax needs no test per point: the gathers skip it.
     // Only for a finite geometry: a NaN angle or ellipticity would make NaN points, which the
     // test turns into flagged samples and the unchecked gathers into wild indices.
     const double reach = w.key.a * (1 + 1e-9) + 1e-6;

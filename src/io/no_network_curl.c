@@ -1,7 +1,7 @@
 /* Link-time replacements for the six libcurl calls of CFITSIO (its https and ftps drivers), used
  * when the isoster tool links CFITSIO statically (ISOSTER_STATIC_TOOL). Debian's CFITSIO depends on
- * libcurl, which loads ~35 more shared libraries (TLS, Kerberos, LDAP) at every process start:
- * about 6 ms per run, more than a whole fit. With these, an https:// or ftps:// input fails to open
+ * libcurl, which loads ~35 more shared libraries (TLS, Kerberos, LDAP) at every process start
+ * (docs/benchmarks.md measures it). With these, an https:// or ftps:// input fails to open
  * with CFITSIO's usual error; local files (and CFITSIO's own http/ftp socket drivers) are
  * unchanged. */
 #include <stddef.h>

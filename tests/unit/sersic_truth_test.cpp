@@ -31,7 +31,7 @@
 //    dlnI/da) d(eps) / (2q). Expect ~4x the eps = 0.2 errors at eps = 0.5 and far more at eps =
 //    0.8, where the minor axis is only 1-4 px long at a = 5-20 px.
 // Every check prints its worst deviation, so that a failure is diagnosable from the log. The whole
-// file runs in well under a second in Release (one fit of a 256 x 256 image takes ~5-10 ms).
+// file runs in well under a second in Release.
 #include "unit/sersic_common.hpp"
 
 namespace {
