@@ -28,7 +28,7 @@ void BM_RingPass(benchmark::State& state) {
   long n = 0;
   for (auto _ : state) {
     const detail::Ring r = s.sample(0, a, g, detail::RingMode::Bilinear);
-    const detail::FirstSecond f = detail::fit_first_second(r, true);
+    const detail::FirstSecond f = detail::fit_first_second(r, isoster::Compat::Iraf);
     benchmark::DoNotOptimize(f.coef[0]);
     n = r.npoint;
   }
@@ -48,7 +48,8 @@ void BM_WalkPair(benchmark::State& state) {
   long n = 0;
   for (auto _ : state) {
     eps = eps == 0.2 ? 0.2001 : 0.2;  // a different key each time, as after a correction
-    const detail::WalkKey k[2] = {{a, eps, 1.0, true}, {1.1 * a, eps, 2.0, true}};
+    const detail::WalkKey k[2] = {{a, eps, 1.0, isoster::Compat::Iraf},
+                                  {1.1 * a, eps, 2.0, isoster::Compat::Iraf}};
     detail::build_walks(w, k, 2, 0.1, false);
     benchmark::DoNotOptimize(w0.rc.data());
     n = w0.n;
@@ -69,8 +70,8 @@ void BM_ForcedWalks(benchmark::State& state) {
   std::vector<detail::WalkKey> k;
   for (int i = 0; i < 50; ++i) {
     const double a = 1.0 + i * 99.0 / 49;
-    k.push_back({a, 0.2, 1.0, true});
-    k.push_back({1.1 * a, 0.2, a > 20 ? 2.0 : 1.0, true});
+    k.push_back({a, 0.2, 1.0, isoster::Compat::Iraf});
+    k.push_back({1.1 * a, 0.2, a > 20 ? 2.0 : 1.0, isoster::Compat::Iraf});
     w.push_back(&walks[2 * i]);
     w.push_back(&walks[2 * i + 1]);
   }
@@ -97,7 +98,7 @@ void BM_WalkPerturb(benchmark::State& state) {
   const double a = static_cast<double>(state.range(0));
   detail::Walk base, out;
   detail::Walk* w = &base;
-  const detail::WalkKey k{a, 0.2, 1.0, true};
+  const detail::WalkKey k{a, 0.2, 1.0, isoster::Compat::Iraf};
   detail::build_walks(&w, &k, 1, 0.1, false);
   double eps = 0.2;
   for (auto _ : state) {

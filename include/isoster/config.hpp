@@ -9,15 +9,9 @@
 #include <limits>
 #include <string>
 
-namespace isoster {
+#include "isoster/modes.hpp"
 
-// Behaviour family (spec 0.1): IRAF `ellipse` or photutils.isophote.
-enum class Compat { Iraf, Photutils };
-// How one sample's intensity is measured (spec 2).
-enum class Integrator { Bilinear, Nearest, Mean, Median };
-// The variable the points and the harmonics are uniform in: IRAF's polar walk or the eccentric
-// anomaly (spec 1.4).
-enum class Sampling { Polar, Eccentric };
+namespace isoster {
 
 constexpr double kUnset = std::numeric_limits<double>::quiet_NaN();
 inline bool is_set(double v) { return !std::isnan(v); }
@@ -64,7 +58,6 @@ struct FitConfig {
   double fflag_value() const {
     return is_set(fflag) ? fflag : (compat == Compat::Iraf ? 0.5 : 0.3);
   }
-  bool iraf() const { return compat == Compat::Iraf; }
 };
 
 // Throws std::invalid_argument with a one-line message naming the first bad parameter.

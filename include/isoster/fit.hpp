@@ -14,7 +14,7 @@ namespace isoster {
 
 // Fits the whole profile of the galaxy in `image` (NaN pixels are bad) with `cfg`.
 // Throws std::invalid_argument for an invalid configuration or a start outside the image;
-// a galaxy that cannot be fitted returns status != 0 with a message.
+// a galaxy that cannot be fitted returns a status other than FitStatus::Ok, with a message.
 // With `variance` (same shape; pixels whose variance is not positive and finite are bad): weighted
 // harmonic fits and exact errors (docs/algorithm.md, variance maps); bilinear or nearest
 // integrator only. Without it the unweighted path, unchanged.

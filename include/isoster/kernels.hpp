@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "isoster/hd.hpp"
+#include "isoster/modes.hpp"
 
 namespace isoster::kern {
 
@@ -55,9 +56,10 @@ ISOSTER_HD double bilinear_photutils(const float* img, int nx, int ny, double x,
 
 // Nearest-neighbour sample of IRAF's gradient ring: the lower-left pixel of the bilinear cell,
 // valid iff 0 <= floor(x) <= nx - 2 (same for y). photutils truncates toward zero instead.
-ISOSTER_HD double nearest_sample(const float* img, int nx, int ny, double x, double y, bool iraf) {
+ISOSTER_HD double nearest_sample(const float* img, int nx, int ny, double x, double y,
+                                 Compat compat) {
   int i, j;
-  if (iraf) {
+  if (compat == Compat::Iraf) {
     if (!(x >= 0.0 && y >= 0.0)) return NAN;
     i = static_cast<int>(x);
     j = static_cast<int>(y);
@@ -122,7 +124,8 @@ ISOSTER_HD bool walk_short_series(double a, double q, double dstep) {
   return dstep / (a * q) <= 0.04;
 }
 
-ISOSTER_HD WalkStart walk_start(double a, double q, double phi0, double dstep, bool iraf) {
+ISOSTER_HD WalkStart walk_start(double a, double q, double phi0, double dstep, Compat compat) {
+  const bool iraf = compat == Compat::Iraf;
   WalkStart w;
   w.phi = phi0;
   w.c = std::cos(phi0);
@@ -168,7 +171,7 @@ ISOSTER_HD void walk_step(T& phi, T& c, T& s, T& P, T& dr, const T& A, const T& 
 // of amplitude amp, with gradient g at SMA a. theta is reduced into [0, pi) after a PA correction;
 // photutils caps eps at 0.95.
 ISOSTER_HD void apply_correction(double& x0, double& y0, double& eps, double& theta, int k,
-                                 double amp, double g, double a, bool photutils_cap) {
+                                 double amp, double g, double a, Compat compat) {
   const double q = 1.0 - eps;
   if (k == 0) {  // A1: move along the minor axis
     const double t = -amp * q / g;
@@ -182,7 +185,7 @@ ISOSTER_HD void apply_correction(double& x0, double& y0, double& eps, double& th
     theta = reduce_pi(theta + 2 * amp * q / (a * g * (q * q - 1)));
   } else if (k == 3) {
     eps -= 2 * amp * q / (a * g);
-    if (photutils_cap) eps = std::fmin(eps, 0.95);
+    if (compat == Compat::Photutils) eps = std::fmin(eps, 0.95);
   }
 }
 

@@ -53,7 +53,7 @@ io::TableMeta make_meta(const FitJob& job, const std::string& input, const io::I
   const FitConfig& c = job.cfg;
   io::TableMeta m;
   auto str = [&](const char* k, const std::string& v, const char* com) {
-    m.items.push_back({k, v, com, false});
+    m.items.push_back(io::text_item(k, v, com));
   };
   auto num = [&](const char* k, double v, const char* com) {
     m.items.push_back(io::numeric_item(k, v, com));
@@ -65,7 +65,7 @@ io::TableMeta make_meta(const FitJob& job, const std::string& input, const io::I
   add_convention_keywords(m);
   // COMPAT, then where the fit started, then the other parameters (the order of every table
   // written so far).
-  const std::vector<io::MetaItem> params = parameter_keywords(c, kFitHeader);
+  const std::vector<io::HeaderItem> params = parameter_keywords(c, kFitHeader);
   m.items.push_back(params.front());
   num("XSTART", res.x_start, "start centre x after the locator");
   num("YSTART", res.y_start, "start centre y after the locator");
@@ -101,7 +101,7 @@ Outcome fit_one(const FitJob& job, const std::string& input, const std::string& 
     }
     const ImageView vview = var.view();
     const FitResult res = fit_image(img.view(), job.cfg, job.variance.empty() ? nullptr : &vview);
-    if (res.status != 0) {
+    if (res.status != FitStatus::Ok) {
       o.line = input + ": " + res.message;
       return o;
     }
@@ -135,10 +135,10 @@ Outcome fit_one(const FitJob& job, const std::string& input, const std::string& 
         metas[p] = make_meta(job, input, pi, res);
         add_harmonic_columns(p == info.plane ? img.view() : band.view(), rows[p], job.harmonics,
                              job.cfg, nullptr, metas[p]);
-        metas[p].items.push_back({"REFPLANE", std::to_string(info.plane),
-                                  "0-based plane whose fit gives the geometry", true});
-        metas[p].items.push_back({"FORCED", p == info.plane ? "0" : "1",
-                                  "1: measured on the reference plane's geometry", true});
+        metas[p].items.push_back(
+            io::numeric_item("REFPLANE", info.plane, "0-based plane whose fit gives the geometry"));
+        metas[p].items.push_back(io::numeric_item("FORCED", p == info.plane ? 0 : 1,
+                                                  "1: measured on the reference plane's geometry"));
         std::string name = pi.band.empty() ? "PLANE" + std::to_string(p) : pi.band;
         while (names.count(name)) name += "_" + std::to_string(p);
         names.insert(name);

@@ -171,7 +171,7 @@ int run_forced(int argc, const char* const* argv) {
           fit_forced(img.view(), geoms, cfg, weighted ? &vview : nullptr, threads);
       io::TableMeta m;
       auto str = [&](const char* k, const std::string& v, const char* c) {
-        m.items.push_back({k, v, c, false});
+        m.items.push_back(io::text_item(k, v, c));
       };
       auto num = [&](const char* k, double v, const char* c) {
         m.items.push_back(io::numeric_item(k, v, c));

@@ -41,7 +41,8 @@ void add_harmonic_columns(const ImageView& image, const std::vector<Isophote>& r
   const std::size_t no = orders.size();
   std::string list;
   for (int n : orders) list += (list.empty() ? "" : ",") + std::to_string(n);
-  meta.items.push_back({"HARMONIC", list, "harmonic orders measured (A3..B4 and extra columns)"});
+  meta.items.push_back(
+      io::text_item("HARMONIC", list, "harmonic orders measured (A3..B4 and extra columns)"));
   for (std::size_t i = 0; i < no; ++i) {
     if (orders[i] == 3 || orders[i] == 4) continue;
     const std::string n = std::to_string(orders[i]);

@@ -80,10 +80,10 @@ int run_model(int argc, const char* const* argv) {
     if (rows.empty()) throw io::IoError(table + ": the table has no rows");
     const bool harmonics = vm["harmonics"].as<bool>();
     const Image model = build_model(rows, img.nx(), img.ny(), harmonics, threads);
-    const std::vector<io::HeaderCard> cards = {
-        {"ISOVER", ISOSTER_VERSION, "isoster version", false},
-        {"TABLE", table, "isophote table modelled", false},
-        {"HARMONIC", harmonics ? "1" : "0", "A3..B4 deviations included", true}};
+    const std::vector<io::HeaderItem> cards = {
+        io::text_item("ISOVER", ISOSTER_VERSION, "isoster version"),
+        io::text_item("TABLE", table, "isophote table modelled"),
+        io::numeric_item("HARMONIC", harmonics ? 1 : 0, "A3..B4 deviations included")};
     io::write_image(vm["output"].as<std::string>(), model, cards);
     if (vm.count("residual")) {
       Image res(img.nx(), img.ny());

@@ -18,6 +18,6 @@ void add_convention_keywords(io::TableMeta& m);
 
 // The keywords of the parameters that the parameter table records in `table` (kFitHeader or
 // kForcedHeader), in its order: choices as strings, flags as 1/0, numbers resolved.
-std::vector<io::MetaItem> parameter_keywords(const FitConfig& c, unsigned table);
+std::vector<io::HeaderItem> parameter_keywords(const FitConfig& c, unsigned table);
 
 }  // namespace isoster::cli

@@ -29,7 +29,7 @@ RingMode ring_mode(const FitConfig& cfg_, double a, double a_next, double eps) {
   if (cfg_.compat == Compat::Iraf) return std::fabs(a_next - a) < 2 ? RingMode::Bilinear : area;
   // photutils: whole-isophote fallback when the first sector is smaller than 1 px^2.
   double a1, a2;
-  detail::annulus(a, cfg_.step, cfg_.linear_step, false, a1, a2);
+  detail::annulus(a, cfg_.step, cfg_.linear_step, Compat::Photutils, a1, a2);
   const double q = 1 - eps;
   const double w0 = std::clamp(std::min(a2 - a1, 3.0) / a, 0.05, 0.2);
   const double psi = std::atan2(std::sin(w0), q * std::cos(w0));
@@ -46,9 +46,25 @@ using detail::IsoRequest;
 using detail::IsoResult;
 using detail::RingMode;
 
+const char* to_string(FitStatus s) {
+  switch (s) {
+    case FitStatus::Ok:
+      return "ok";
+    case FitStatus::NoValidPixel:
+      return "no valid pixel";
+    case FitStatus::NoObjectFound:
+      return "no object found";
+    case FitStatus::FirstIsophoteFailed:
+      return "first isophote failed";
+  }
+  return "unknown";
+}
+
 bool locate_object(const ImageView& image, double x, double y, double step, double olthresh,
                    double& x_out, double& y_out, double& fom_out) {
-  detail::RingSampler sampler(image, detail::SamplerSettings{true, step, false, 3, 3, 0});
+  detail::SamplerSettings settings;  // IRAF's circular walks, unclipped
+  settings.step = step;
+  detail::RingSampler sampler(image, settings);
   sampler.reserve(8.0);
   const int fx = static_cast<int>(std::floor(x)), fy = static_cast<int>(std::floor(y));
   double best = 0;
@@ -56,9 +72,11 @@ bool locate_object(const ImageView& image, double x, double y, double step, doub
   for (int j = std::max(0, fy - 5); j <= std::min(image.ny - 1, fy + 5); ++j) {
     for (int i = std::max(0, fx - 5); i <= std::min(image.nx - 1, fx + 5); ++i) {
       const Geometry g{static_cast<double>(i), static_cast<double>(j), 0.0, 0.0};
-      const detail::Ring r4 = sampler.sample(0, 4.0, g, RingMode::Bilinear, false);
+      detail::SampleOptions unclipped;
+      unclipped.clip = false;
+      const detail::Ring r4 = sampler.sample(0, 4.0, g, RingMode::Bilinear, unclipped);
       const double m4 = r4.mean, s4 = r4.sd;
-      const detail::Ring r8 = sampler.sample(1, 8.0, g, RingMode::Bilinear, false);
+      const detail::Ring r8 = sampler.sample(1, 8.0, g, RingMode::Bilinear, unclipped);
       const double den = std::sqrt(s4 * s4 + r8.sd * r8.sd);
       if (!(den > 0)) continue;
       const double fom = (m4 - r8.mean) / den;
@@ -108,7 +126,7 @@ void Driver::emit(FitResult& out, const IsoResult& r) {
   Isophote row = r.row;
   if (cfg_.fluxes) {
     if (!flux_) flux_ = std::make_unique<detail::FluxIntegrator>(img_);
-    flux_->fill(row, row.sma, r.geom.x0, r.geom.y0, r.geom.eps, r.geom.theta, iraf_);
+    flux_->fill(row, row.sma, r.geom.x0, r.geom.y0, r.geom.eps, r.geom.theta, cfg_.compat);
   }
   out.rows.push_back(row);
 }
@@ -118,7 +136,7 @@ void Driver::run(FitResult& out, Geometry start) {
     run_iraf(out, start);
   else
     run_photutils(out, start);
-  if (out.status == 0) {
+  if (out.status == FitStatus::Ok) {
     if (cfg_.minsma < 0.5 && !out.rows.empty()) central_row(out);
     std::stable_sort(out.rows.begin(), out.rows.end(),
                      [](const Isophote& a, const Isophote& b) { return a.sma < b.sma; });
@@ -129,24 +147,24 @@ void Driver::run(FitResult& out, Geometry start) {
 void Driver::run_iraf(FitResult& out, Geometry geom) {
   double a = cfg_.sma0;
   bool outward = true, first = true, lexceed = true;
-  int code = 0;
+  StopCode code = StopCode::Converged;
   GradState gs;
   Geometry g1 = geom;
   double a0 = a;
   const double amin = std::max(cfg_.minsma, 0.5);
   const double hard_max = 4.0 * std::max(img_.nx, img_.ny);  // far past any image: all flagged
   while (a >= amin) {
-    if (code != 4) code = 0;
+    if (code != StopCode::NonIterative) code = StopCode::Converged;
     const double a_next = outward ? grow(a) : shrink(a);
     IsoRequest req;
     req.a = a;
     req.nmin = first ? std::max(8, 2 * cfg_.minit) : cfg_.minit;
-    req.noniterative = code == 4;
+    req.noniterative = code == StopCode::NonIterative;
     req.mode = mode_for(a, a_next, geom.eps);
     req.outward = outward;
     const IsoResult r = fitter_.fit(req, geom, gs);
     if (first && !r.valid) {
-      out.status = 3;
+      out.status = FitStatus::FirstIsophoteFailed;
       std::ostringstream m;
       m << "no meaningful fit: the first isophote (sma0 = " << a << ") has no valid harmonic fit";
       out.message = m.str();
@@ -157,20 +175,20 @@ void Driver::run_iraf(FitResult& out, Geometry geom) {
       code = r.code;
       emit(out, r);
     } else {
-      code = 3;
+      code = StopCode::NoFit;
     }
     if (first) {
       g1 = geom;
       a0 = a;
     }
     a = a_next;
-    bool turn = code == 1;
+    bool turn = code == StopCode::TooManyFlagged;
     const bool bad = !r.valid || !std::isfinite(r.rho) || r.rho > cfg_.maxgerr;
     if (outward && !turn) {
       if (!is_set(cfg_.maxsma)) {
         if (!first && bad && (!cfg_.soft || lexceed)) turn = true;
       } else {
-        if (!first && bad && (!cfg_.soft || lexceed)) code = 4;
+        if (!first && bad && (!cfg_.soft || lexceed)) code = StopCode::NonIterative;
         if (a > cfg_.maxsma) turn = true;
       }
       if (a > hard_max) turn = true;
@@ -178,7 +196,7 @@ void Driver::run_iraf(FitResult& out, Geometry geom) {
     if (outward) lexceed = bad;
     if (turn && outward) {
       outward = false;
-      code = 0;
+      code = StopCode::Converged;
       a = shrink(a0);
       geom = g1;
     }
@@ -194,14 +212,14 @@ void Driver::run_photutils(FitResult& out, Geometry geom) {
   req.nmin = 2 * cfg_.minit;
   req.mode = mode_for(a0, grow(a0), geom.eps);
   IsoResult r = fitter_.fit(req, geom, unused);
-  if (!r.valid || r.code < 0 || r.code == 1) {
-    out.status = 3;
+  if (!r.valid || r.code == StopCode::Failed || r.code == StopCode::TooManyFlagged) {
+    out.status = FitStatus::FirstIsophoteFailed;
     out.message = "no meaningful fit was possible at sma0 (photutils mode)";
     return;
   }
   const Geometry g1 = r.geom;
   emit(out, r);
-  std::vector<int> codes{r.code};
+  std::vector<StopCode> codes{r.code};
   Geometry last = g1;
   bool noiter = false;
   double a = a0;
@@ -215,13 +233,14 @@ void Driver::run_photutils(FitResult& out, Geometry geom) {
     req.noniterative = noiter || (is_set(cfg_.maxrit) && a > cfg_.maxrit);
     req.mode = mode_for(a, grow(a), last.eps);
     r = fitter_.fit(req, last, unused);
-    if (r.valid && (r.code < 0 || r.code == 1)) {
+    if (r.valid && (r.code == StopCode::Failed || r.code == StopCode::TooManyFlagged)) {
       // Replace the geometry by the previous isophote's and extract without iterating.
-      const int c = r.code;
+      const StopCode c = r.code;
       req.noniterative = true;
       r = fitter_.fit(req, last, unused);
       if (r.valid) {
-        r.code = r.row.stop = c < 0 ? 5 : c;
+        r.code = c == StopCode::Failed ? StopCode::Replaced : c;
+        r.row.stop = stop_value(r.code);
         r.row.niter = 0;
       }
     }
@@ -230,7 +249,8 @@ void Driver::run_photutils(FitResult& out, Geometry geom) {
     codes.push_back(r.code);
     last = r.geom;
     const std::size_t n = codes.size();
-    if (n > 2 && ((codes[n - 1] == 5 && codes[n - 2] == 5) || codes[n - 1] == 1)) {
+    if (n > 2 && ((codes[n - 1] == StopCode::Replaced && codes[n - 2] == StopCode::Replaced) ||
+                  codes[n - 1] == StopCode::TooManyFlagged)) {
       if (is_set(cfg_.maxsma) && cfg_.maxsma > a)
         noiter = true;
       else
@@ -250,11 +270,12 @@ void Driver::run_photutils(FitResult& out, Geometry geom) {
     req.outward = false;
     r = fitter_.fit(req, last, unused);
     if (!r.valid) break;  // code 3 ends the inward pass
-    if (r.code < 0) {
+    if (r.code == StopCode::Failed) {
       req.noniterative = true;
       r = fitter_.fit(req, g1, unused);
       if (!r.valid) break;
-      r.code = r.row.stop = 5;
+      r.code = StopCode::Replaced;
+      r.row.stop = stop_value(r.code);
       r.row.niter = 0;
     }
     emit(out, r);
@@ -267,7 +288,7 @@ void Driver::central_row(FitResult& out) {
     const Isophote in =
         *std::min_element(out.rows.begin(), out.rows.end(),
                           [](const Isophote& a, const Isophote& b) { return a.sma < b.sma; });
-    Isophote c = detail::central_isophote(img_, in.x0, in.y0, true);
+    Isophote c = detail::central_isophote(img_, in.x0, in.y0, Compat::Iraf);
     c.grad = (in.intens - c.intens) / in.sma;
     c.niter = c.stop = kNullInt;
     out.rows.push_back(c);
@@ -275,11 +296,12 @@ void Driver::central_row(FitResult& out) {
   }
   // photutils: bilinear value at the centre of the last stored isophote, zero gradient and errors.
   const Isophote& last = out.rows.back();
-  Isophote c = detail::central_isophote(img_, last.x0, last.y0, false);
+  Isophote c = detail::central_isophote(img_, last.x0, last.y0, Compat::Photutils);
   c.grad = 0;
   c.ellip = c.pa = 0;
   c.int_err = c.pix_var = c.rms = c.ellip_err = c.pa_err = c.x0_err = c.y0_err = 0;
-  c.niter = c.stop = 0;
+  c.niter = 0;
+  c.stop = stop_value(StopCode::Converged);
   out.rows.push_back(c);
 }
 
@@ -356,7 +378,7 @@ FitResult fit_impl(const ImageView& image, const FitConfig& cfg, const ImageView
     throw std::invalid_argument(m.str());
   }
   if (!any_valid(image)) {
-    out.status = 2;
+    out.status = FitStatus::NoValidPixel;
     out.message = "the image has no valid pixel (all NaN or masked)";
     return out;
   }
@@ -372,7 +394,7 @@ FitResult fit_impl(const ImageView& image, const FitConfig& cfg, const ImageView
       std::ostringstream m;
       m << "no object found near (" << x0 << ", " << y0 << "): locator figure of merit " << fom
         << " <= olthresh " << cfg.olthresh;
-      out.status = 2;
+      out.status = FitStatus::NoObjectFound;
       out.message = m.str();
       return out;
     }

@@ -263,7 +263,8 @@ Enclosed FluxIntegrator::compute(double a, double cx, double cy, double eps, dou
 }
 
 void FluxIntegrator::fill(Isophote& row, double a, double x0, double y0, double eps, double theta,
-                          bool iraf) const {
+                          Compat compat) const {
+  const bool iraf = compat == Compat::Iraf;
   const double cx = iraf ? std::floor(x0 + 0.5) : x0;
   const double cy = iraf ? std::floor(y0 + 0.5) : y0;
   const Enclosed e = compute(a, cx, cy, eps, theta);

@@ -9,6 +9,7 @@
 
 #include "isoster/image.hpp"
 #include "isoster/isophote.hpp"
+#include "isoster/modes.hpp"
 
 namespace isoster::detail {
 
@@ -29,7 +30,7 @@ class FluxIntegrator {
   // compute() about the isophote's centre as each convention takes it (spec 4.5: IRAF the centre
   // pixel, photutils the exact centre), into the row's TFLUX_E/C and NPIX_E/C.
   void fill(Isophote& row, double a, double x0, double y0, double eps, double theta,
-            bool iraf) const;
+            Compat compat) const;
 
  private:
   void add_span(long j, long lo, long hi, SpanSums& acc) const;

@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include "fluxes.hpp"
+#include "forced_walks.hpp"
 #include "isophote_fitter.hpp"
 #include "isoster/fit.hpp"
 #include "isoster/kernels.hpp"
@@ -17,10 +18,10 @@ namespace isoster {
 
 namespace {
 
-Isophote central(const ImageView& img, const ForcedGeometry& g, bool iraf) {
-  Isophote c = detail::central_isophote(img, g.x0, g.y0, iraf);
+Isophote central(const ImageView& img, const ForcedGeometry& g, Compat compat) {
+  Isophote c = detail::central_isophote(img, g.x0, g.y0, compat);
   c.niter = 0;
-  c.stop = c.ndata ? 0 : 3;
+  c.stop = stop_value(c.ndata ? StopCode::Converged : StopCode::NoFit);
   return c;
 }
 
@@ -54,20 +55,20 @@ void measure_part(const ImageView& image, const std::vector<ForcedGeometry>& geo
                   const std::vector<int>& part, const FitConfig& cfg, const ImageView* variance,
                   const detail::FluxIntegrator* flux, std::vector<Isophote>& rows) {
   if (part.empty()) return;
-  const bool iraf = cfg.compat == Compat::Iraf;
   detail::IsophoteFitter fitter(image, cfg);
   fitter.set_variance(variance);
   double amax = 0;
   for (int k : part) amax = std::max(amax, geoms[k].sma);
   fitter.reserve(amax);
-  constexpr int kBatch = detail::IsophoteFitter::kMaxForcedBatch;
+  constexpr int kBatch = detail::ForcedWalks::kMaxRows;
+  detail::ForcedWalks walks;
   ForcedGeometry batch[kBatch];
   Isophote* out[kBatch];
   const int n = static_cast<int>(part.size());
   for (int p = 0; p < n;) {
     const int k = part[p];
     if (geoms[k].sma == 0) {
-      rows[k] = central(image, geoms[k], iraf);
+      rows[k] = central(image, geoms[k], cfg.compat);
       ++p;
       continue;
     }
@@ -77,13 +78,14 @@ void measure_part(const ImageView& image, const std::vector<ForcedGeometry>& geo
       batch[m] = geoms[part[p + m]];
       out[m] = &rows[part[p + m]];
     }
-    fitter.measure_forced_batch(batch, m, out);
+    detail::measure_forced_batch(fitter, walks, cfg, batch, m, out);
     p += m;
   }
   if (!flux) return;
   for (int k : part) {
     const ForcedGeometry& g = geoms[k];
-    if (g.sma > 0) flux->fill(rows[k], g.sma, g.x0, g.y0, g.eps, g.pa * kern::kPi / 180.0, iraf);
+    if (g.sma > 0)
+      flux->fill(rows[k], g.sma, g.x0, g.y0, g.eps, g.pa * kern::kPi / 180.0, cfg.compat);
   }
 }
 

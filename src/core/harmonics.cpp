@@ -40,7 +40,8 @@ namespace {
 // scaling), and with `joint` the 3rd and 4th harmonics as four more terms (ISOFIT; without
 // weights the errors are then s sqrt((M^-1)_jj) as for the four-term fit). s and sd0 stay the
 // residuals' plain rms, with N - (terms + 1) degrees of freedom for s.
-FirstSecond fit_general(const Ring& r, bool iraf, bool joint) {
+FirstSecond fit_general(const Ring& r, Compat compat, bool joint) {
+  const bool iraf = compat == Compat::Iraf;
   FirstSecond f;
   const bool weighted = r.var != nullptr;
   const int nh = joint ? 8 : 4, off = iraf ? 0 : 1, dim = nh + off;
@@ -125,8 +126,9 @@ bool solve_first_second_n(const double* M, const double* rhs, double* c, double*
 
 // Solves the 4-term (IRAF) or 5-term (photutils, constant first) normal equations M c = rhs of
 // the first/second-harmonic fit over cnt samples with sum y^2 = syy, and fills f (f.ok on success).
-void solve_first_second(const double* M, const double* rhs, double syy, int cnt, bool iraf,
+void solve_first_second(const double* M, const double* rhs, double syy, int cnt, Compat compat,
                         FirstSecond& f) {
+  const bool iraf = compat == Compat::Iraf;
   const int dim = iraf ? 4 : 5, off = iraf ? 0 : 1;
   double c[5], inv[5];
   const bool solved =
@@ -148,15 +150,16 @@ void solve_first_second(const double* M, const double* rhs, double syy, int cnt,
 
 }  // namespace
 
-FirstSecond fit_first_second(const Ring& r, bool iraf, bool joint) {
+FirstSecond fit_first_second(const Ring& r, Compat compat, bool joint) {
+  const bool iraf = compat == Compat::Iraf;
   FirstSecond f;
   const int n = r.npoint;
   if (n < (joint ? 9 : 5) || r.ndata < 1) return f;
-  if (r.var != nullptr || joint) return fit_general(r, iraf, joint);
+  if (r.var != nullptr || joint) return fit_general(r, compat, joint);
   if (r.s2 == nullptr || r.c2 == nullptr) {  // sampled without its basis
     RingSums s;
     ring_sums(r, 2, s);
-    return fit_first_second(s, iraf);
+    return fit_first_second(s, compat);
   }
   const double* v = r.val;
   const double mean = r.mean;
@@ -206,7 +209,7 @@ FirstSecond fit_first_second(const Ring& r, bool iraf, bool joint) {
     rhs[a + off] = sy[a];
     for (int b = 0; b < 4; ++b) M[(a + off) * dim + b + off] = m4[a * 4 + b];
   }
-  solve_first_second(M, rhs, syy, r.ndata, iraf, f);
+  solve_first_second(M, rhs, syy, r.ndata, compat, f);
   return f;
 }
 
@@ -335,8 +338,9 @@ namespace {
 
 // The normal matrix of the first/second-harmonic fit from the sums (IRAF: 4 terms without a
 // constant; photutils: a constant first, spec 3.1) and, with `rhs`, its right-hand side.
-[[gnu::always_inline]] inline void first_second_system(const RingSums& s, bool iraf, double* M,
+[[gnu::always_inline]] inline void first_second_system(const RingSums& s, Compat compat, double* M,
                                                        double* rhs) {
+  const bool iraf = compat == Compat::Iraf;
   const Term terms[5] = {{0, false}, {1, true}, {1, false}, {2, true}, {2, false}};
   const Term* t = iraf ? terms + 1 : terms;
   const int dim = iraf ? 4 : 5;
@@ -353,20 +357,20 @@ bool sums_admit_first_second(const RingSums& s) {
 
 }  // namespace
 
-FirstSecond fit_first_second(const RingSums& s, bool iraf) {
+FirstSecond fit_first_second(const RingSums& s, Compat compat) {
   FirstSecond f;
   if (!sums_admit_first_second(s)) return f;
   double M[25], rhs[5];
-  first_second_system(s, iraf, M, rhs);
-  solve_first_second(M, rhs, s.yy, s.cnt, iraf, f);
+  first_second_system(s, compat, M, rhs);
+  solve_first_second(M, rhs, s.yy, s.cnt, compat, f);
   return f;
 }
 
-bool first_second_possible(const RingSums& s, bool iraf) {
+bool first_second_possible(const RingSums& s, Compat compat) {
   if (!sums_admit_first_second(s)) return false;
   double M[25], L4[4][4], L5[5][5];
-  first_second_system(s, iraf, M, nullptr);
-  return iraf ? factor_first_second<4>(M, L4) : factor_first_second<5>(M, L5);
+  first_second_system(s, compat, M, nullptr);
+  return compat == Compat::Iraf ? factor_first_second<4>(M, L4) : factor_first_second<5>(M, L5);
 }
 
 namespace {
@@ -421,10 +425,10 @@ Harmonic pair_fit(const RingSums& s, int n, const int* m, const double* coef, in
 
 }  // namespace
 
-void fit_higher(const RingSums& s, const FirstSecond& fs, bool iraf, const int* orders,
+void fit_higher(const RingSums& s, const FirstSecond& fs, Compat compat, const int* orders,
                 int n_orders, Harmonic* out) {
   for (int i = 0; i < n_orders; ++i) out[i] = Harmonic{};
-  if (!iraf) {
+  if (compat == Compat::Photutils) {
     for (int i = 0; i < n_orders; ++i) {
       double see = s.yy;  // about the constant: sum e^2 = sum y^2 - c . rhs
       if (orders[i] <= s.top) out[i] = pair_fit<3>(s, orders[i], nullptr, nullptr, 0, see);
@@ -464,7 +468,9 @@ void fit_higher(const RingSums& s, const FirstSecond& fs, bool iraf, const int* 
   }
 }
 
-bool fit_harmonics_joint(const Ring& r, bool iraf, const int* orders, int n_orders, Harmonic* out) {
+bool fit_harmonics_joint(const Ring& r, Compat compat, const int* orders, int n_orders,
+                         Harmonic* out) {
+  const bool iraf = compat == Compat::Iraf;
   constexpr int kMax = 5 + 2 * kMaxJointOrders;
   if (n_orders < 1 || n_orders > kMaxJointOrders) return false;
   // As fit_general: IRAF fits mean-subtracted samples without a constant, photutils with one.

@@ -20,7 +20,7 @@ struct FirstSecond {
 };
 // joint: the 3rd and 4th harmonics in the same least-squares fit (ISOFIT,
 // --simultaneous-harmonics).
-FirstSecond fit_first_second(const Ring& r, bool iraf, bool joint = false);
+FirstSecond fit_first_second(const Ring& r, Compat compat, bool joint = false);
 // Higher harmonic of order n, raw amplitudes A (sine), B (cosine) and errors.
 struct Harmonic {
   double A = NAN, B = NAN, eA = NAN, eB = NAN;
@@ -43,13 +43,13 @@ struct RingSums {
 void ring_sums(const Ring& r, int top, RingSums& out);
 // The unweighted 4-term (IRAF) or 5-term (photutils) fit of the first and second harmonics from
 // the sums (top >= 2): the fit_first_second of a ring without variances, to rounding.
-FirstSecond fit_first_second(const RingSums& s, bool iraf);
+FirstSecond fit_first_second(const RingSums& s, Compat compat);
 // The angle sums of ring_sums for top 2 (C, S and cnt, bitwise the same) without the sums of y,
 // which are left NaN: enough for first_second_possible.
 void ring_angle_sums(const Ring& r, RingSums& out);
-// Whether fit_first_second(s, iraf) succeeds (its `ok`), from the angle sums alone: the same
+// Whether fit_first_second(s, compat) succeeds (its `ok`), from the angle sums alone: the same
 // preconditions and the same factorisation and determinant test, without the solve.
-bool first_second_possible(const RingSums& s, bool iraf);
+bool first_second_possible(const RingSums& s, Compat compat);
 // A ring whose samples are all valid and leave no angular gap wider than kFitSafeGap (every walk:
 // steps of at most 0.5 rad and a first angle of at most 0.1; eccentric rings: 2 pi / 64) always
 // admits the first/second fit, so that first_second_possible need not be asked. Why: for
@@ -64,7 +64,7 @@ constexpr double kFitSafeGap = 0.6;
 // IRAF: sequential 2-term fits, each on what the first/second fit `fs` (zero when not ok) and the
 // orders before it left, 3 and 4 always fitted first. photutils: independent 3-term fits
 // (constant, sin n phi, cos n phi). out[i]: order orders[i].
-void fit_higher(const RingSums& s, const FirstSecond& fs, bool iraf, const int* orders,
+void fit_higher(const RingSums& s, const FirstSecond& fs, Compat compat, const int* orders,
                 int n_orders, Harmonic* out);
 
 // Joint fit (ISOFIT design, spec 7.5) of the first and second harmonics and the given orders
@@ -73,7 +73,8 @@ void fit_higher(const RingSums& s, const FirstSecond& fs, bool iraf, const int* 
 // variances. out[i]: order orders[i]. Returns false (out untouched) without a degree of freedom
 // left or when the system is singular.
 constexpr int kMaxJointOrders = 8;
-bool fit_harmonics_joint(const Ring& r, bool iraf, const int* orders, int n_orders, Harmonic* out);
+bool fit_harmonics_joint(const Ring& r, Compat compat, const int* orders, int n_orders,
+                         Harmonic* out);
 
 // cos(n phi), sin(n phi) from cos/sin of phi (any n >= 1) without trigonometric calls.
 void multiple_angle(double c, double s, int n, double& cn, double& sn);

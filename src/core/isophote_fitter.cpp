@@ -38,17 +38,8 @@ namespace {
 // Code 3: no harmonic fit possible; the isophote is not written.
 IsoResult impossible() {
   IsoResult r;
-  r.code = 3;
+  r.code = StopCode::NoFit;
   return r;
-}
-
-bool walk_based(RingMode m) { return m != RingMode::Mean && m != RingMode::Median; }
-
-// IRAF samples the first gradient ring by nearest neighbour beyond 20 px once the gradient is
-// known to 20 % (spec 3.2).
-RingMode first_gradient_mode(double a, const GradState& gs, RingMode mode) {
-  const bool nn = a > 20 && std::isfinite(gs.rho_prev) && gs.rho_prev <= 0.2;
-  return nn ? RingMode::NearestGrad : mode;
 }
 
 template <class P>
@@ -65,9 +56,7 @@ IsophoteFitter::IsophoteFitter(const ImageView& img, const FitConfig& cfg)
     : img_(img),
       cfg_(cfg),
       iraf_(cfg.compat == Compat::Iraf),
-      sampler_(img,
-               SamplerSettings{cfg.compat == Compat::Iraf, cfg.step, cfg.linear_step, cfg.usclip,
-                               cfg.lsclip, cfg.nclip, cfg.sampling == Sampling::Eccentric}) {}
+      sampler_(img, SamplerSettings::of(cfg)) {}
 
 int IsophoteFitter::choose(const FirstSecond& f) const {
   const bool free[4] = {!cfg_.fix_center, !cfg_.fix_center, !cfg_.fix_pa, !cfg_.fix_eps};
@@ -78,7 +67,7 @@ int IsophoteFitter::choose(const FirstSecond& f) const {
 }
 
 void IsophoteFitter::correct(Geometry& g, int k, double amp, double grad, double a) const {
-  kern::apply_correction(g.x0, g.y0, g.eps, g.theta, k, amp, grad, a, !iraf_);
+  kern::apply_correction(g.x0, g.y0, g.eps, g.theta, k, amp, grad, a, cfg_.compat);
 }
 
 IsoResult IsophoteFitter::fit(const IsoRequest& req, const Geometry& start, GradState& gs) {
@@ -126,7 +115,7 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
   const double fflag = cfg_.fflag_value();
   const bool all_held = cfg_.fix_center && cfg_.fix_pa && cfg_.fix_eps;
   Geometry geom = start;
-  int code = req.noniterative ? 4 : 0;
+  StopCode code = req.noniterative ? StopCode::NonIterative : StopCode::Converged;
   int niter = 1;
   long sampling = 0;
   Pass cur, best;
@@ -137,14 +126,14 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
     cur.sampling = ++sampling;
     if (walk_based(req.mode)) {
       // Build the main and first gradient walks together when the ellipticity changed.
-      sampler_.prepare(walk_key(a, geom.eps, req.mode, true, cfg_.sampling == Sampling::Eccentric),
-                       walk_key(1.1 * a, geom.eps, first_gradient_mode(a, gs, req.mode), true,
-                                cfg_.sampling == Sampling::Eccentric));
+      sampler_.prepare(walk_key(a, geom.eps, req.mode, Compat::Iraf, cfg_.sampling),
+                       walk_key(1.1 * a, geom.eps, first_gradient_mode(a, gs, req.mode),
+                                Compat::Iraf, cfg_.sampling));
     }
     const Ring ring = sampler_.sample(0, a, geom, req.mode);
     cur.take(ring);
-    if (code != 4) {
-      cur.fs = fit_first_second(ring, true, cfg_.simultaneous_harmonics);
+    if (code != StopCode::NonIterative) {
+      cur.fs = fit_first_second(ring, Compat::Iraf, cfg_.simultaneous_harmonics);
       if (!cur.fs.ok) {
         gs.valid = false;
         return impossible();
@@ -152,7 +141,7 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
     }
     gradient_iraf(cur, req, gs);
     bool go = false;
-    if (code != 4) {
+    if (code != StopCode::NonIterative) {
       geometry_errors(cur, a);
       cur.k = choose(cur.fs);
       if (cur.k >= 0) {
@@ -161,20 +150,20 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
       }
     }
     if (cur.ndata < cur.npoint * (1.0 - fflag)) {
-      code = 1;
+      code = StopCode::TooManyFlagged;
       go = false;
     } else if (niter >= cfg_.maxit) {
-      code = 2;
+      code = StopCode::MaxIterations;
       go = false;
     }
-    if (code == 0 && niter < req.nmin) go = true;
+    if (code == StopCode::Converged && niter < req.nmin) go = true;
     if (!have_best || cur.abig < best.abig) {
       best = cur;
       have_best = true;
     }
     if (all_held) go = false;
     const double px = geom.x0, py = geom.y0;
-    if (go && code != 4) {
+    if (go && code != StopCode::NonIterative) {
       ++niter;
       correct(geom, cur.k, cur.fs.coef[cur.k], cur.g, a);
     }
@@ -184,15 +173,16 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
         (std::fabs(geom.x0 - px) > cfg_.wander || std::fabs(geom.y0 - py) > cfg_.wander)) {
       geom.x0 = px;
       geom.y0 = py;
-      code = 4;
+      code = StopCode::NonIterative;
       stop = true;
     }
-    if (!stop && code != 1 && code != 2 && code != 4) {
+    if (!stop && code != StopCode::TooManyFlagged && code != StopCode::MaxIterations &&
+        code != StopCode::NonIterative) {
       // Negated tests: a NaN geometry (from a NaN gradient) diverges as well.
       const bool inside = geom.x0 >= 0 && geom.x0 <= img_.nx - 1 && geom.y0 >= 0 &&
                           geom.y0 <= img_.ny - 1 && std::isfinite(geom.theta);
       if (!(std::fabs(geom.eps) <= 0.95) || !inside || (is_set(cfg_.maxrit) && a >= cfg_.maxrit)) {
-        code = 4;
+        code = StopCode::NonIterative;
         stop = true;
       }
     }
@@ -203,22 +193,22 @@ IsoResult IsophoteFitter::fit_iraf(const IsoRequest& req, const Geometry& start,
     if (geom.eps == 0) geom.eps = 0.05;
     if (stop || !go) break;
   }
-  const Pass& rep = (code != 0) ? best : cur;
+  const Pass& rep = (code != StopCode::Converged) ? best : cur;
   if (rep.sampling != sampling) {
     // The reported pass is an earlier one: sample it again (same values) for its residuals.
     sampler_.sample(0, a, rep.geom, req.mode);
   }
-  if (code != 0) {
+  if (code != StopCode::Converged) {
     gs.g_prev = rep.g;
     gs.rho_prev = rep.rho;
   }
   gs.valid = true;
   // IRAF: no geometry errors on code 4; no A_BIG without a harmonic fit or with nothing free.
-  return finish(rep, a, code, niter, code == 4, req.noniterative || all_held);
+  return finish(rep, a, code, niter, code == StopCode::NonIterative, req.noniterative || all_held);
 }
 
-IsoResult IsophoteFitter::finish(const Pass& p, double a, int code, int niter, bool no_geom_errors,
-                                 bool no_abig) {
+IsoResult IsophoteFitter::finish(const Pass& p, double a, StopCode code, int niter,
+                                 bool no_geom_errors, bool no_abig) {
   IsoResult res;
   fill_row(p, a, code, niter, res.row);
   if (no_geom_errors) res.row.x0_err = res.row.y0_err = res.row.ellip_err = res.row.pa_err = NAN;
@@ -264,7 +254,7 @@ void IsophoteFitter::measure(Pass& p, double a, RingMode mode, long id) {
   p.sampling = id;
   const Ring ring = sampler_.sample(0, a, p.geom, mode);
   p.take(ring);
-  p.fs = fit_first_second(ring, iraf_, cfg_.simultaneous_harmonics);
+  p.fs = fit_first_second(ring, cfg_.compat, cfg_.simultaneous_harmonics);
   p.k = choose(p.fs);
   p.abig = (p.fs.ok && p.k >= 0) ? std::fabs(p.fs.coef[p.k]) : NAN;
 }
@@ -278,11 +268,12 @@ IsoResult IsophoteFitter::fit_photutils(const IsoRequest& req, const Geometry& s
   bool cur_stored = false, best_stored = false;
   cur.geom = start;
   measure(cur, a, req.mode, ++sampling);
-  int code = 0, niter = 0;
+  StopCode code = StopCode::Converged;
+  int niter = 0;
   const Pass* rep = &cur;
   bool* rep_stored = &cur_stored;
   if (req.noniterative) {
-    code = 4;
+    code = StopCode::NonIterative;
   } else {
     double min_amp = std::numeric_limits<double>::infinity();
     bool lexceed = false, done = false;
@@ -291,7 +282,7 @@ IsoResult IsophoteFitter::fit_photutils(const IsoRequest& req, const Geometry& s
       if (cur.ndata < 1 || !cur.fs.ok) return impossible();
       niter = i + 1;
       if (all_held) {
-        code = cur.ndata < fflag_ph * cur.npoint ? 1 : 0;
+        code = cur.ndata < fflag_ph * cur.npoint ? StopCode::TooManyFlagged : StopCode::Converged;
         break;
       }
       const double amp = std::fabs(cur.fs.coef[cur.k]);
@@ -301,11 +292,11 @@ IsoResult IsophoteFitter::fit_photutils(const IsoRequest& req, const Geometry& s
         best_stored = cur_stored;
       }
       if (cfg_.conver * cur.sarea * cur.fs.sd0 > amp && i >= req.nmin - 1) {
-        code = 0;
+        code = StopCode::Converged;
         break;
       }
       if (cur.ndata < fflag_ph * cur.npoint) {
-        code = 1;
+        code = StopCode::TooManyFlagged;
         rep = &best;
         rep_stored = &best_stored;
         break;
@@ -333,11 +324,11 @@ IsoResult IsophoteFitter::fit_photutils(const IsoRequest& req, const Geometry& s
         proceed = false;
       }
       if (!proceed) {
-        code = -1;
+        code = StopCode::Failed;
         done = true;
       }
       if (i == cfg_.maxit - 1 && !done) {
-        code = 2;
+        code = StopCode::MaxIterations;
         rep = &best;
         rep_stored = &best_stored;
       }
@@ -350,68 +341,24 @@ IsoResult IsophoteFitter::fit_photutils(const IsoRequest& req, const Geometry& s
   if (p.ndata < 1) return impossible();
   if (p.fs.ok) geometry_errors(p, a);
   // photutils computes geometry errors for every returned sample, code 4 included.
-  return finish(p, a, code, niter, false, code == 4 || all_held);
+  return finish(p, a, code, niter, false, code == StopCode::NonIterative || all_held);
 }
 
-RingMode IsophoteFitter::forced_mode(double a, double eps) const {
-  const double a_next = cfg_.linear_step ? a + cfg_.step : a * (1 + cfg_.step);
-  return ring_mode(cfg_, a, a_next, eps);
+RingMode forced_ring_mode(const FitConfig& cfg, double a, double eps) {
+  const double a_next = cfg.linear_step ? a + cfg.step : a * (1 + cfg.step);
+  return ring_mode(cfg, a, a_next, eps);
 }
 
-void IsophoteFitter::measure_forced_batch(const ForcedGeometry* g, int count,
-                                          Isophote* const* out) {
-  // Two slots per row (main and gradient ring), made on first need: a call with few rows
-  // should not construct a full batch's walks.
-  if (pool_.size() < 2 * static_cast<std::size_t>(count)) pool_.resize(2 * count);
-  Walk* w[kMaxBatchWalks];
-  WalkKey k[kMaxBatchWalks];
-  std::size_t size[kMaxBatchWalks];
-  bool walked[kMaxForcedBatch];
-  const int rings = cfg_.forced_gradient ? 2 : 1;
-  int nw = 0;
-  std::size_t total = 0;
-  for (int i = 0; i < count; ++i) {
-    const double a = g[i].sma, eps = g[i].eps;
-    const RingMode mode = forced_mode(a, eps);
-    walked[i] = walk_based(mode);
-    if (!walked[i]) continue;
-    // The walks measure_forced's rings will ask for: the main ring and the first gradient ring.
-    const RingMode grad = iraf_ ? first_gradient_mode(a, GradState{}, mode) : mode;
-    k[nw] = walk_key(a, eps, mode, iraf_, cfg_.sampling == Sampling::Eccentric);
-    k[nw + 1] = walk_key(1.1 * a, eps, grad, iraf_, cfg_.sampling == Sampling::Eccentric);
-    for (int j = nw; j < nw + rings; ++j) {
-      w[j] = &pool_[2 * i + j - nw];
-      size[j] = max_points(k[j].a) + 1 + kBatchSlack;
-      total += size[j];
-    }
-    nw += rings;
-  }
-  // The batch's walks share one allocation, kept from batch to batch. Six arrays each: batch
-  // walks keep no ellipticity sensitivity (jac).
-  constexpr int kArrays = 6;
-  if (arena_.size() < kArrays * total) arena_.grow(std::max(kArrays * total, 2 * arena_.size()));
-  double* p = arena_.data();
-  for (int j = 0; j < nw; ++j) {
-    for (auto* v : {&w[j]->rc, &w[j]->rs, &w[j]->c1, &w[j]->s1, &w[j]->c2, &w[j]->s2}) {
-      v->attach(p, size[j]);
-      p += size[j];
-    }
-  }
-  build_walks_batch(w, k, nw, cfg_.step, cfg_.linear_step);
-  for (int i = 0; i < count; ++i) {
-    if (walked[i]) {
-      sampler_.adopt(0, pool_[2 * i]);
-      if (cfg_.forced_gradient) sampler_.adopt(1, pool_[2 * i + 1]);
-    }
-    *out[i] = measure_forced(g[i].sma, g[i].x0, g[i].y0, g[i].eps, g[i].pa);
-  }
-  // The next batch may move the arena: no slot may keep pointing into it.
-  sampler_.drop_adopted();
+void IsophoteFitter::lend_walks(Walk* main, Walk* gradient) {
+  if (main != nullptr) sampler_.adopt(0, *main);
+  if (gradient != nullptr) sampler_.adopt(1, *gradient);
 }
+
+void IsophoteFitter::return_walks() { sampler_.drop_adopted(); }
 
 Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double eps, double pa_deg) {
   const Geometry g{x0, y0, eps, pa_deg * kern::kPi / 180.0};
-  const RingMode mode = forced_mode(a, eps);
+  const RingMode mode = forced_ring_mode(cfg_, a, eps);
   sampler_.reserve(a);
   Pass cur;
   cur.geom = g;
@@ -423,7 +370,9 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
   // the walk's basis and normal matrix, which only repeated fits of one ring repay, are not made.
   // Weighted and joint fits take the general path (and higher_harmonics makes its own sums).
   const bool from_sums = !sampler_.has_variance() && !cfg_.simultaneous_harmonics;
-  const Ring ring = sampler_.sample(0, a, g, mode, true, !from_sums);
+  SampleOptions opt;
+  opt.basis = !from_sums;
+  const Ring ring = sampler_.sample(0, a, g, mode, opt);
   cur.take(ring);
   if (from_sums && !cfg_.forced_gradient) {
     // Without the gradient nothing of the fit is reported (A3..B4 need the gradient): only
@@ -433,13 +382,13 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
       cur.fs.ok = true;
     } else {
       ring_angle_sums(ring, sums_);
-      cur.fs.ok = first_second_possible(sums_, iraf_);
+      cur.fs.ok = first_second_possible(sums_, cfg_.compat);
     }
   } else if (from_sums) {
     ring_sums(ring, 4, sums_);
-    cur.fs = fit_first_second(sums_, iraf_);
+    cur.fs = fit_first_second(sums_, cfg_.compat);
   } else {
-    cur.fs = fit_first_second(ring, iraf_, cfg_.simultaneous_harmonics);
+    cur.fs = fit_first_second(ring, cfg_.compat, cfg_.simultaneous_harmonics);
   }
   last_fs_ = cur.fs;
   if (!cfg_.forced_gradient) {
@@ -453,11 +402,11 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
   }
   cur.x0e = cur.y0e = cur.ee = cur.pae = 0;
   cur.abig = NAN;
-  int code = 0;
+  StopCode code = StopCode::Converged;
   if (!cur.fs.ok)
-    code = 3;
+    code = StopCode::NoFit;
   else if (cur.ndata < cur.npoint * (1.0 - cfg_.fflag_value()))
-    code = 1;
+    code = StopCode::TooManyFlagged;
   Isophote row;
   fill_row(cur, a, code, 0, row, from_sums ? &sums_ : nullptr);
   if (ring.var != nullptr) {
@@ -474,7 +423,7 @@ Isophote IsophoteFitter::measure_forced(double a, double x0, double y0, double e
   return row;
 }
 
-void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isophote& row,
+void IsophoteFitter::fill_row(const Pass& p, double a, StopCode code, int niter, Isophote& row,
                               const RingSums* sums) {
   row.sma = a;
   row.intens = p.mean;
@@ -501,7 +450,7 @@ void IsophoteFitter::fill_row(const Pass& p, double a, int code, int niter, Isop
   row.ndata = p.ndata;
   row.nflag = p.npoint - p.ndata;
   row.niter = niter;
-  row.stop = code;
+  row.stop = stop_value(code);
   row.a_big = p.abig;
   row.sarea = p.sarea;
   row.tflux_e = row.tflux_c = NAN;
@@ -538,7 +487,7 @@ void IsophoteFitter::harmonics_of_last(double a, double grad, double rho, const 
   Harmonic h[kMaxJointOrders];
   for (int i = 0; i < n_orders; ++i) h[i] = Harmonic{};
   if (cfg_.simultaneous_harmonics) {
-    fit_harmonics_joint(ring, iraf_, orders, n_orders, h);
+    fit_harmonics_joint(ring, cfg_.compat, orders, n_orders, h);
   } else {
     // IRAF: each order fitted to what measure_forced's first/second fit (weighted with a variance
     // map) and the lower orders left, 3 and 4 first as in the fit; photutils: independent fits.
@@ -547,10 +496,10 @@ void IsophoteFitter::harmonics_of_last(double a, double grad, double rho, const 
     FirstSecond fs = last_fs_;
     if (!cfg_.forced_gradient && !sampler_.has_variance()) {
       ring_sums(ring, 2, sums_);
-      fs = fit_first_second(sums_, iraf_);
+      fs = fit_first_second(sums_, cfg_.compat);
     }
     ring_sums(ring, std::max(4, orders[n_orders - 1]), sums_);
-    fit_higher(sums_, fs, iraf_, orders, n_orders, h);
+    fit_higher(sums_, fs, cfg_.compat, orders, n_orders, h);
   }
   for (int i = 0; i < n_orders; ++i) normalise(h[i], norm, rho, out + 4 * i);
 }
@@ -577,7 +526,7 @@ void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row,
       sums = &sums_;
     }
     const int orders[2] = {3, 4};
-    fit_higher(*sums, p.fs, iraf_, orders, 2, h);
+    fit_higher(*sums, p.fs, cfg_.compat, orders, 2, h);
   }
   // The row's GRAD_R_ERR, from the variances when there is a map (spec 7.6): the errors of A3..B4
   // and of --harmonics' orders follow the same column.
@@ -594,7 +543,7 @@ void IsophoteFitter::higher_harmonics(const Pass& p, double a, Isophote& row,
   row.b4_err = out[1][3];
 }
 
-Isophote central_isophote(const ImageView& img, double x0, double y0, bool iraf) {
+Isophote central_isophote(const ImageView& img, double x0, double y0, Compat compat) {
   Isophote c;
   const double nan = NAN;
   c.sma = 0;
@@ -605,7 +554,7 @@ Isophote central_isophote(const ImageView& img, double x0, double y0, bool iraf)
   c.npix_e = c.npix_c = kNullInt;
   c.x0 = x0;
   c.y0 = y0;
-  if (iraf) {
+  if (compat == Compat::Iraf) {
     const long i = static_cast<long>(std::floor(x0 + 0.5)),
                j = static_cast<long>(std::floor(y0 + 0.5));
     const bool inside = i >= 0 && j >= 0 && i < img.nx && j < img.ny;

@@ -2,6 +2,7 @@
 // correction, convergence and stop codes, in IRAF or photutils flavour.
 #pragma once
 
+#include <cmath>
 #include <vector>
 
 #include "harmonics.hpp"
@@ -28,7 +29,7 @@ struct IsoRequest {
 };
 
 struct IsoResult {
-  int code = 0;
+  StopCode code = StopCode::Converged;
   bool valid = false;  // false: code 3, no row
   Geometry geom{};     // geometry reported in the row (the next isophote starts from it)
   double rho = NAN;    // relative gradient error of the reported pass
@@ -39,6 +40,18 @@ struct IsoResult {
 // isophotes of the area integrators bilinearly; photutils falls back on small first sectors).
 RingMode ring_mode(const FitConfig& cfg, double a, double a_next, double eps);
 
+// The ring mode of a forced row at SMA a: as a fit's isophote followed by the next SMA.
+RingMode forced_ring_mode(const FitConfig& cfg, double a, double eps);
+
+inline bool walk_based(RingMode m) { return m != RingMode::Mean && m != RingMode::Median; }
+
+// IRAF samples the first gradient ring by nearest neighbour beyond 20 px once the gradient is
+// known to 20 % (spec 3.2).
+inline RingMode first_gradient_mode(double a, const GradState& gs, RingMode mode) {
+  const bool nn = a > 20 && std::isfinite(gs.rho_prev) && gs.rho_prev <= 0.2;
+  return nn ? RingMode::NearestGrad : mode;
+}
+
 class IsophoteFitter {
  public:
   IsophoteFitter(const ImageView& img, const FitConfig& cfg);
@@ -48,10 +61,11 @@ class IsophoteFitter {
   // samples flagged) or 3 (no harmonic fit possible: INTENS may still be defined).
   // The geometry as given (PA in degrees from +x); the ring mode follows from the SMA step.
   Isophote measure_forced(double a, double x0, double y0, double eps, double pa_deg);
-  // measure_forced of `count` rows (each sma > 0, count <= kMaxForcedBatch), their walks built
-  // together beforehand (build_walks_batch): bitwise the same rows.
-  static constexpr int kMaxForcedBatch = kMaxBatchWalks / 2;
-  void measure_forced_batch(const ForcedGeometry* g, int count, Isophote* const* out);
+  // The walks the next measure_forced samples its main and first gradient rings along, built
+  // beforehand (ForcedWalks); null: built as usual. They must outlive their use, until
+  // return_walks().
+  void lend_walks(Walk* main, Walk* gradient);
+  void return_walks();
   // Makes the ring buffers large enough for SMAs up to `a` at once (forced rows of growing SMA
   // would otherwise grow them several times).
   void reserve(double a) { sampler_.reserve(a); }
@@ -75,26 +89,24 @@ class IsophoteFitter {
   void measure(Pass& p, double a, RingMode mode, long id);
   int choose(const FirstSecond& f) const;
   void correct(Geometry& g, int k, double amp, double grad, double a) const;
-  IsoResult finish(const Pass& p, double a, int code, int niter, bool no_geom_errors, bool no_abig);
-  void fill_row(const Pass& p, double a, int code, int niter, Isophote& row,
+  IsoResult finish(const Pass& p, double a, StopCode code, int niter, bool no_geom_errors,
+                   bool no_abig);
+  void fill_row(const Pass& p, double a, StopCode code, int niter, Isophote& row,
                 const RingSums* sums = nullptr);
   // A3..B4 of the main ring last sampled, into a row whose GRAD and GRAD_R_ERR are already filled
   // (the errors take GRAD_R_ERR); `sums`: its ring_sums to order 4, if already made.
   void higher_harmonics(const Pass& p, double a, Isophote& row, const RingSums* sums = nullptr);
-  RingMode forced_mode(double a, double eps) const;
 
   ImageView img_;
   const FitConfig& cfg_;
   bool iraf_;
   RingSampler sampler_;
-  RingSums sums_;           // of the main ring, for the final harmonic fits
-  FirstSecond last_fs_;     // measure_forced's first/second fit, for harmonics_of_last
-  std::vector<Walk> pool_;  // walks of a forced batch, adopted by the sampler one row at a time
-  Buffer arena_;            // the storage of their points
+  RingSums sums_;        // of the main ring, for the final harmonic fits
+  FirstSecond last_fs_;  // measure_forced's first/second fit, for harmonics_of_last
 };
 
 // The SMA = 0 row at (x0, y0): the nearest pixel (IRAF) or the bilinear value (photutils), every
 // ellipse quantity NaN and the integer counts null; callers set GRAD, NITER and STOP.
-Isophote central_isophote(const ImageView& img, double x0, double y0, bool iraf);
+Isophote central_isophote(const ImageView& img, double x0, double y0, Compat compat);
 
 }  // namespace isoster::detail

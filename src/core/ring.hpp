@@ -20,11 +20,11 @@ struct Geometry {
 // Which points the walk visits: compat decides the annulus, the first radius and the end test.
 struct WalkKey {
   double a = -1, eps = -1, dstep = 0;
-  bool iraf = true;
-  bool eccentric = false;  // eccentric-anomaly sampling (spec 1.4) instead of the walk
+  Compat compat = Compat::Iraf;
+  Sampling sampling = Sampling::Polar;  // eccentric: uniform in eccentric anomaly (spec 1.4)
   bool operator==(const WalkKey& o) const {
-    return a == o.a && eps == o.eps && dstep == o.dstep && iraf == o.iraf &&
-           eccentric == o.eccentric;
+    return a == o.a && eps == o.eps && dstep == o.dstep && compat == o.compat &&
+           sampling == o.sampling;
   }
 };
 
@@ -74,7 +74,7 @@ constexpr double kMaxWalkPerturbation = 1e-5;
 bool perturb_walk(const Walk& base, double eps, Walk& out);
 
 // Bounding radii of the annulus around `a` (spec 1.1).
-void annulus(double a, double step, bool linear, bool iraf, double& a1, double& a2);
+void annulus(double a, double step, bool linear, Compat compat, double& a1, double& a2);
 
 // Largest number of points a walk or sector sweep can emit at SMA `a` (buffer sizing).
 int max_points(double a);
@@ -83,8 +83,9 @@ int max_points(double a);
 enum class RingMode { Bilinear, Nearest, NearestGrad, Mean, Median };
 
 // Key of the walk a walk-based ring of this mode follows.
-inline WalkKey walk_key(double a, double eps, RingMode m, bool iraf, bool eccentric = false) {
-  return WalkKey{a, eps, m == RingMode::NearestGrad ? 2.0 : 1.0, iraf, eccentric};
+inline WalkKey walk_key(double a, double eps, RingMode m, Compat compat,
+                        Sampling sampling = Sampling::Polar) {
+  return WalkKey{a, eps, m == RingMode::NearestGrad ? 2.0 : 1.0, compat, sampling};
 }
 
 // Samples of one ring, in workspace-owned buffers.
@@ -105,19 +106,40 @@ struct Ring {
   double sumvar = 0;
 };
 
+// How a sampler measures rings. The defaults are IRAF's, without clipping.
 struct SamplerSettings {
-  bool iraf = true;
+  Compat compat = Compat::Iraf;
   double step = 0.1;  // growth step: sets the annulus and the first angle
   bool linear = false;
   double usclip = 3, lsclip = 3;
   int nclip = 0;
-  bool eccentric = false;  // points uniform in eccentric anomaly, harmonics in it (spec 1.4)
+  Sampling sampling = Sampling::Polar;  // eccentric: uniform in psi, harmonics in it (spec 1.4)
+
+  // The settings of a fit with `cfg`.
+  static SamplerSettings of(const FitConfig& cfg) {
+    SamplerSettings s;
+    s.compat = cfg.compat;
+    s.step = cfg.step;
+    s.linear = cfg.linear_step;
+    s.usclip = cfg.usclip;
+    s.lsclip = cfg.lsclip;
+    s.nclip = cfg.nclip;
+    s.sampling = cfg.sampling;
+    return s;
+  }
+};
+
+// What one sampling of a ring does besides measuring it.
+struct SampleOptions {
+  bool clip = true;   // sigma-clip the samples (with the settings' nclip)
+  bool basis = true;  // complete the walk's basis (c2, s2, normal matrix) for the fits
 };
 
 // Owns the buffers for rings of one thread; reused across isophotes, passes and galaxies.
 class RingSampler {
  public:
-  RingSampler(const ImageView& img, const SamplerSettings& s) : img_(img), s_(s) {}
+  RingSampler(const ImageView& img, const SamplerSettings& s)
+      : img_(img), s_(s), iraf_(s.compat == Compat::Iraf) {}
   // Makes every buffer large enough for rings up to SMA `a` (call outside the pass loop).
   void reserve(double a);
   // Builds, together, the walks slots 0 and 1 will need for keys k0 and k1 if not cached.
@@ -131,8 +153,7 @@ class RingSampler {
   // basis: the main ring's walk completes its basis (c2, s2, normal matrix), which the fits of the
   // iteration and the weighted and joint fits use; without it (and without a variance map) the
   // ring's c2 and s2 are null: only fits from its ring_sums are possible.
-  Ring sample(int slot, double a, const Geometry& g, RingMode mode, bool clip = true,
-              bool basis = true);
+  Ring sample(int slot, double a, const Geometry& g, RingMode mode, SampleOptions opt = {});
   // The last ring sampled into `slot`.
   const Ring& last(int slot) const { return last_ring_[slot]; }
   long samples_taken() const { return samples_; }
@@ -149,6 +170,7 @@ class RingSampler {
 
   ImageView img_;
   SamplerSettings s_;
+  bool iraf_;                                    // s_.compat == Compat::Iraf
   Walk* walk_for(int slot, const WalkKey& key);  // cached, perturbed or built exactly
 
   Walk base_[3];  // exactly built walks

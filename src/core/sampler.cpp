@@ -76,7 +76,7 @@ double finite_sq_dev(const double* __restrict v, int n, double mean) {
 Walk* RingSampler::walk_for(int slot, const WalkKey& key) {
   if (active_[slot] != nullptr && active_[slot]->key == key) return active_[slot];
   const Walk& b = base_[slot];
-  if (b.key.a == key.a && b.key.dstep == key.dstep && b.key.iraf == key.iraf &&
+  if (b.key.a == key.a && b.key.dstep == key.dstep && b.key.compat == key.compat &&
       perturb_walk(b, key.eps, pert_[slot])) {
     pert_[slot].key = key;
     return active_[slot] = &pert_[slot];
@@ -229,15 +229,14 @@ int gather_nearest_iraf(const float* px, int nx, int ny, const double* rc, const
 }  // namespace
 #endif
 
-Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, bool clip,
-                         bool basis) {
+Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, SampleOptions opt) {
   Ring r;
   r.val = val_[slot].data();
   if (mode == RingMode::Mean || mode == RingMode::Median) {
     sample_sectors(slot, a, g, mode == RingMode::Median, r);
   } else {
     const bool nearest = mode == RingMode::Nearest || mode == RingMode::NearestGrad;
-    const WalkKey key = walk_key(a, g.eps, mode, s_.iraf, s_.eccentric);
+    const WalkKey key = walk_key(a, g.eps, mode, s_.compat, s_.sampling);
     Walk* pw = walk_for(slot, key);
     if (pw == nullptr) {
       pw = active_[slot] = &base_[slot];
@@ -245,7 +244,7 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
     }
     Walk& w = *pw;
     // The main ring is fitted; gradient rings need no basis.
-    if (slot == 0 && (basis || var_img_ != nullptr)) w.ensure_basis();
+    if (slot == 0 && (opt.basis || var_img_ != nullptr)) w.ensure_basis();
     // The rings of a pass share the position angle: its cosine and sine are computed once.
     if (!(g.theta == theta_)) {
       theta_ = g.theta;
@@ -275,15 +274,15 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
     if (nearest) {
       int k0 = 0;
 #ifdef ISOSTER_AVX2_GATHER
-      if (s_.iraf && static_cast<long>(nx) * ny < (1L << 31))
+      if (iraf_ && static_cast<long>(nx) * ny < (1L << 31))
         k0 = inside(nx - 1, ny - 1)
                  ? gather_nearest_iraf<false>(px, nx, ny, rc, rs, n, x0, y0, ct, st, out)
                  : gather_nearest_iraf<true>(px, nx, ny, rc, rs, n, x0, y0, ct, st, out);
 #endif
       for (int k = k0; k < n; ++k)
         out[k] = kern::nearest_sample(px, nx, ny, x0 + rc[k] * ct - rs[k] * st,
-                                      y0 + rc[k] * st + rs[k] * ct, s_.iraf);
-    } else if (s_.iraf) {
+                                      y0 + rc[k] * st + rs[k] * ct, s_.compat);
+    } else if (iraf_) {
       int k0 = 0;
 #ifdef ISOSTER_AVX2_GATHER
       // Indices are 32-bit in the gathers: only for images below 2^31 pixels.
@@ -334,7 +333,7 @@ Ring RingSampler::sample(int slot, double a, const Geometry& g, RingMode mode, b
     r.sarea = nearest ? 1.0 : 2.0;
   }
   samples_ += r.npoint;
-  statistics(r, clip);
+  statistics(r, opt.clip);
   if (r.var != nullptr) {
     double sv = 0;
     for (int k = 0; k < r.npoint; ++k)
@@ -350,26 +349,26 @@ void RingSampler::statistics(Ring& r, bool clip) const {
   const int n = r.npoint;
   auto variance = [&](int cnt, double mean) {
     const double ss = finite_sq_dev(v, n, mean);
-    const int dof = s_.iraf ? cnt - 1 : cnt;
+    const int dof = iraf_ ? cnt - 1 : cnt;
     return dof > 0 ? std::sqrt(ss / dof) : NAN;
   };
   int cnt;
   double mean, ss;
   finite_moments(v, n, cnt, mean, ss);
-  const int dof0 = s_.iraf ? cnt - 1 : cnt;
+  const int dof0 = iraf_ ? cnt - 1 : cnt;
   double sd = dof0 > 0 ? std::sqrt(ss / dof0) : NAN;
-  if (clip && s_.nclip > 0 && (!s_.iraf || n > 15)) {
+  if (clip && s_.nclip > 0 && (!iraf_ || n > 15)) {
     for (int pass = 0; pass < s_.nclip; ++pass) {
       if (!std::isfinite(sd)) break;
       const double hi = mean + s_.usclip * sd;
-      const double lo = mean - (s_.iraf ? s_.lsclip : s_.usclip) * sd;
+      const double lo = mean - (iraf_ ? s_.lsclip : s_.usclip) * sd;
       double sum = 0;
       const int before = cnt;
       cnt = 0;
       for (int k = 0; k < n; ++k) {
         const double x = v[k];
         if (!std::isfinite(x)) continue;
-        if (s_.iraf ? (x > hi || x < lo) : !(x >= lo && x < hi)) {
+        if (iraf_ ? (x > hi || x < lo) : !(x >= lo && x < hi)) {
           v[k] = NAN;
         } else {
           sum += x;
@@ -444,30 +443,30 @@ double RingSampler::sector_value(const Geometry& g, double q, double a1, double 
   if (cnt <= 6) {
     // Too few pixels: the bilinear value at the sector centre instead.
     fell_back = true;
-    const double rad = s_.iraf ? (r1 + r2 + r3 + r4) / 4 : 0.5 * (a1 + a2) * scale(q, phi);
+    const double rad = iraf_ ? (r1 + r2 + r3 + r4) / 4 : 0.5 * (a1 + a2) * scale(q, phi);
     const double cp = std::cos(phi + g.theta), sp = std::sin(phi + g.theta);
     const double x = g.x0 + rad * cp, y = g.y0 + rad * sp;
-    return s_.iraf ? kern::bilinear_iraf(img_.data, img_.nx, img_.ny, x, y)
-                   : kern::bilinear_photutils(img_.data, img_.nx, img_.ny, x, y);
+    return iraf_ ? kern::bilinear_iraf(img_.data, img_.nx, img_.ny, x, y)
+                 : kern::bilinear_photutils(img_.data, img_.nx, img_.ny, x, y);
   }
   if (!median) return sum / cnt;
   float* b = scratch_.data();
   const int mid = cnt / 2;
   std::nth_element(b, b + mid, b + cnt);
   const double upper = b[mid];
-  if ((cnt % 2) == 1 || !s_.iraf) return upper;
+  if ((cnt % 2) == 1 || !iraf_) return upper;
   const double lower = *std::max_element(b, b + mid);
   return 0.5 * (lower + upper);
 }
 
 void RingSampler::sample_sectors(int slot, double a, const Geometry& g, bool median, Ring& r) {
   double a1, a2;
-  annulus(a, s_.step, s_.linear, s_.iraf, a1, a2);
+  annulus(a, s_.step, s_.linear, s_.compat, a1, a2);
   const double q = 1.0 - g.eps;
   double w = std::clamp(std::min(a2 - a1, 3.0) / a, 0.05, 0.2);
   const double S = (a2 - a1) * std::min(a2 - a1, 3.0);
   double phi = w / 2, phi1 = 0, phi2 = phi + w / 2;
-  const double end = s_.iraf ? kTwoPi : kTwoPi + 0.05;
+  const double end = iraf_ ? kTwoPi : kTwoPi + 0.05;
   double* val = val_[slot].data();
   double* c1 = c1_[slot].data();
   double* s1 = s1_[slot].data();
@@ -476,7 +475,7 @@ void RingSampler::sample_sectors(int slot, double a, const Geometry& g, bool med
   int n = 0;
   double area_sum = 0;
   const int cap = capacity_;
-  while ((s_.iraf ? phi < end : phi <= end) && n < cap) {
+  while ((iraf_ ? phi < end : phi <= end) && n < cap) {
     double area;
     bool fell_back;
     val[n] = sector_value(g, q, a1, a2, phi, phi1, phi2, median, area, fell_back);

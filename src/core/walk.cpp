@@ -9,11 +9,11 @@ namespace isoster::detail {
 
 using kern::kTwoPi;
 
-void annulus(double a, double step, bool linear, bool iraf, double& a1, double& a2) {
+void annulus(double a, double step, bool linear, Compat compat, double& a1, double& a2) {
   if (linear) {
     a1 = a - step / 2;
     a2 = a + step / 2;
-  } else if (iraf) {
+  } else if (compat == Compat::Iraf) {
     a1 = a * (1.0 - (1.0 - 1.0 / (1.0 + step)) / 2.0);
     a2 = a * (1.0 + step / 2.0);
   } else {
@@ -179,9 +179,9 @@ kern::WalkStart begin_walk(Walk& wk, const WalkKey& k, double step, bool linear,
     for (auto* v : {&wk.rc, &wk.rs, &wk.c1, &wk.s1, &wk.c2, &wk.s2, &wk.jac}) v->grow(grown);
   }
   double a1, a2;
-  annulus(k.a, step, linear, k.iraf, a1, a2);
+  annulus(k.a, step, linear, k.compat, a1, a2);
   const double w0 = std::clamp(std::min(a2 - a1, 3.0) / k.a, 0.05, 0.2);
-  return kern::walk_start(k.a, 1.0 - k.eps, w0 / 2, k.dstep, k.iraf);
+  return kern::walk_start(k.a, 1.0 - k.eps, w0 / 2, k.dstep, k.compat);
 }
 
 void set_points(Walk& wk, int n) {
@@ -213,7 +213,7 @@ void end_walk(Walk& wk, int n) {
 }  // namespace
 
 void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool linear) {
-  if (count > 0 && k[0].eccentric) {  // all rings of a fit share the sampling
+  if (count > 0 && k[0].sampling == Sampling::Eccentric) {  // all rings of a fit share the sampling
     for (int i = 0; i < count; ++i) build_eccentric(*w[i], k[i]);
     return;
   }
@@ -265,7 +265,7 @@ void build_walks(Walk* const* w, const WalkKey* k, int count, double step, bool 
     wk.jac_next = end[i].jac_next;
     // Perturbation is first order in smooth steps: no step may come near the 0.5 rad cap, and
     // the walk must have ended on its angle (not on the buffer size).
-    wk.perturbable = k[i].iraf && end[i].max_dr < 0.4 && n[i] < cap[i];
+    wk.perturbable = k[i].compat == Compat::Iraf && end[i].max_dr < 0.4 && n[i] < cap[i];
   }
 }
 
@@ -384,7 +384,7 @@ void run_queue(Walk* const* w, const WalkKey* k, const int* order, int count, do
 
 void build_walks_batch(Walk* const* w, const WalkKey* k, int count, double step, bool linear) {
   if (count <= 0) return;
-  if (k[0].eccentric) {
+  if (k[0].sampling == Sampling::Eccentric) {
     for (int i = 0; i < count; ++i) build_eccentric(*w[i], k[i]);
     return;
   }

@@ -158,7 +158,7 @@ Image read_variance(const std::string& path, const PlaneRequest& req, int nx, in
   return v;
 }
 
-void write_image(const std::string& path, const Image& img, const std::vector<HeaderCard>& cards) {
+void write_image(const std::string& path, const Image& img, const std::vector<HeaderItem>& cards) {
   const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
   std::remove(tmp.c_str());
   fitsfile* f = nullptr;

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "io/header_item.hpp"
 #include "isoster/image.hpp"
 
 namespace isoster::io {
@@ -42,14 +43,10 @@ Image read_image(const std::string& path, const PlaneRequest& req, ImageInfo* in
 // Reads a mask (non-zero = bad) of exactly nx x ny pixels. Throws IoError.
 std::vector<std::uint8_t> read_mask(const std::string& path, int nx, int ny);
 
-// Writes a 2-D float32 image (NaN as IEEE NaN) with optional header cards (KEY, value, comment;
-// numeric values unquoted) under a temporary name, then renames it. Throws IoError.
-struct HeaderCard {
-  std::string key, value, comment;
-  bool numeric = true;
-};
+// Writes a 2-D float32 image (NaN as IEEE NaN) with optional header keywords under a temporary
+// name, then renames it. Throws IoError.
 void write_image(const std::string& path, const Image& img,
-                 const std::vector<HeaderCard>& cards = {});
+                 const std::vector<HeaderItem>& cards = {});
 
 // A variance map for an image of nx x ny pixels, from a variance image or, with `weight`, an
 // inverse-variance image (V = 1 / w; w <= 0 gives an infinite, hence bad, variance). Throws

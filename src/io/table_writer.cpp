@@ -28,7 +28,7 @@ bool parse_format(const std::string& s, TableFormat& out) {
   return true;
 }
 
-MetaItem numeric_item(const std::string& key, double value, const std::string& comment) {
+HeaderItem numeric_item(const std::string& key, double value, const std::string& comment) {
   char buf[64];
   const auto r = std::to_chars(buf, buf + sizeof buf, value);
   return {key, std::string(buf, r.ptr), comment, true};

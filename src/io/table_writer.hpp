@@ -7,21 +7,13 @@
 #include <utility>
 #include <vector>
 
+#include "io/header_item.hpp"
 #include "isoster/isophote.hpp"
 
 namespace isoster::io {
 
 enum class TableFormat { Fits, Ecsv, Csv };
 bool parse_format(const std::string& s, TableFormat& out);
-
-// Header keywords / metadata: (KEY, value, comment). Keys are FITS keywords (<= 8 chars).
-struct MetaItem {
-  std::string key, value, comment;
-  bool numeric = false;
-};
-
-// A numeric item: the shortest decimal text that reads back as the same double ("0.2", "nan").
-MetaItem numeric_item(const std::string& key, double value, const std::string& comment);
 
 // A float column after the fixed ones (e.g. A5, A5_ERR, ... of --harmonics): one value per row.
 struct ExtraColumn {
@@ -31,7 +23,7 @@ struct ExtraColumn {
 
 struct TableMeta {
   std::string bunit;  // unit of the intensity columns (input BUNIT), may be empty
-  std::vector<MetaItem> items;
+  std::vector<HeaderItem> items;
   std::vector<ExtraColumn> extra;  // appended in order; each as long as the table
 };
 

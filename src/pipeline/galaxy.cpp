@@ -71,7 +71,7 @@ void fit_loaded(GalaxyResult& g, const FitConfig& cfg_in, const Image& img, long
   FitResult r = fit_image(img.view(), cfg, var != nullptr ? &vview : nullptr);
   g.x_start = r.x_start + ox;
   g.y_start = r.y_start + oy;
-  if (r.status != 0) {
+  if (r.status != FitStatus::Ok) {
     g.status = kFitFailed;
     g.message = r.message;
     return;

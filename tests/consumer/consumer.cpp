@@ -16,6 +16,7 @@ int main() {
   cfg.x0 = 50;
   cfg.y0 = 50;
   const isoster::FitResult r = isoster::fit_image(img.view(), cfg);
-  std::printf("isoster %s: status %d, %zu isophotes\n", ISOSTER_VERSION, r.status, r.rows.size());
-  return (r.status == 0 && r.rows.size() > 10) ? 0 : 1;
+  std::printf("isoster %s: %s, %zu isophotes\n", ISOSTER_VERSION, isoster::to_string(r.status),
+              r.rows.size());
+  return (r.status == isoster::FitStatus::Ok && r.rows.size() > 10) ? 0 : 1;
 }

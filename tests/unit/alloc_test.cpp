@@ -52,7 +52,7 @@ Count fit_counting(const isoster::Image& img, isoster::FitConfig cfg) {
   c.allocs = g_allocs.load() - before;
   for (const auto& row : r.rows)
     if (row.niter > 0) c.passes += row.niter;
-  EXPECT_EQ(r.status, 0);
+  EXPECT_EQ(r.status, isoster::FitStatus::Ok);
   return c;
 }
 

@@ -69,7 +69,7 @@ TEST_P(ExtraHarmonics, OrdersThreeAndFourEqualTheFitColumns) {
   const Image img = make_sersic(sixth_order_galaxy(0.03, 0.05));
   const FitConfig cfg = config(compat, isofit);
   const FitResult fit = fit_image(img.view(), cfg);
-  ASSERT_EQ(fit.status, 0);
+  ASSERT_EQ(fit.status, isoster::FitStatus::Ok);
   const std::vector<double> h = measure_harmonics(img.view(), fit.rows, {3, 4}, cfg);
   EXPECT_GE(expect_orders_three_four(h, fit.rows), 8);
   // A configuration of forced rows without the gradient (which make no first/second fit of their
@@ -93,7 +93,7 @@ TEST(ExtraHarmonicsWeighted, OrdersThreeAndFourEqualTheFitColumns) {
   const FitConfig cfg = config(Compat::Iraf, false);
   const ImageView v = var.view();
   const FitResult fit = fit_image(img.view(), cfg, &v);
-  ASSERT_EQ(fit.status, 0);
+  ASSERT_EQ(fit.status, isoster::FitStatus::Ok);
   const std::vector<double> h = measure_harmonics(img.view(), fit.rows, {3, 4}, cfg, &v);
   EXPECT_GE(expect_orders_three_four(h, fit.rows), 8);
 }
@@ -140,7 +140,7 @@ TEST_P(ExtraHarmonics, RecoverASixthOrderShape) {
   const Image img = make_sersic(sixth_order_galaxy(b6, 0.05));
   const FitConfig cfg = config(compat, isofit);
   const FitResult fit = fit_image(img.view(), cfg);
-  ASSERT_EQ(fit.status, 0);
+  ASSERT_EQ(fit.status, isoster::FitStatus::Ok);
   const std::vector<double> h = measure_harmonics(img.view(), fit.rows, {3, 4, 5, 6}, cfg);
   int checked = 0;
   for (std::size_t k = 0; k < fit.rows.size(); ++k) {

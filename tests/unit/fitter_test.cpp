@@ -52,7 +52,7 @@ double pixel(const isoster::Image& img, double x, double y) {
 TEST(StopCodes, ZeroAndTheCentralRowOnACleanGalaxy) {
   const auto img = galaxy();
   const FitResult r = isoster::fit_image(img.view(), start());
-  ASSERT_EQ(r.status, 0) << r.message;
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok) << r.message;
   ASSERT_GT(r.rows.size(), 30u);
   // A smooth exponential disc converges everywhere from 2 px out, except the edge row (fflag).
   // Inside ~2 px, 13 bilinear samples of the pyramid-shaped bilinear surface around the peak do
@@ -86,7 +86,7 @@ TEST(StopCodes, OneWhenMostSamplesAreFlagged) {
   for (int j = 0; j < img.ny(); ++j)
     for (int i = 78; i < img.nx(); ++i) img.at(i, j) = NAN;  // well over half of every ring
   const FitResult r = isoster::fit_image(img.view(), start());
-  ASSERT_EQ(r.status, 0) << r.message;
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok) << r.message;
   const auto it =
       std::find_if(r.rows.begin(), r.rows.end(), [](const Isophote& i) { return i.sma == 10; });
   ASSERT_NE(it, r.rows.end());
@@ -103,7 +103,7 @@ TEST(StopCodes, TwoWhenMaxitPassesDoNotConverge) {
   c.minit = 2;
   c.maxit = 3;
   const FitResult r = isoster::fit_image(img.view(), c);
-  ASSERT_EQ(r.status, 0) << r.message;
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok) << r.message;
   EXPECT_GT(count_stop(r, 2), 10);
   for (const auto& row : r.rows)
     if (row.stop == 2) {
@@ -120,7 +120,7 @@ TEST(StopCodes, ThreeOnTheFirstIsophoteAbortsTheFit) {
   c.x0 = c.y0 = 50;
   c.olthresh = 0;  // locator off: it would report "no object" first
   const FitResult r = isoster::fit_image(img.view(), c);
-  EXPECT_EQ(r.status, 3);
+  EXPECT_EQ(r.status, isoster::FitStatus::FirstIsophoteFailed);
   EXPECT_NE(r.message.find("no meaningful fit"), std::string::npos);
   EXPECT_TRUE(r.rows.empty());
 }
@@ -130,7 +130,7 @@ TEST(StopCodes, FourBeyondMaxrit) {
   FitConfig c = start();
   c.maxrit = 20;
   const FitResult r = isoster::fit_image(img.view(), c);
-  ASSERT_EQ(r.status, 0);
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok);
   int n4 = 0;
   bool first = true;
   for (const auto& row : r.rows) {
@@ -155,7 +155,7 @@ TEST(StopCodes, FourWhenTheCentreWanders) {
   c.olthresh = 0;
   c.wander = 1e-3;
   const FitResult r = isoster::fit_image(img.view(), c);
-  ASSERT_EQ(r.status, 0);
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok);
   EXPECT_GT(count_stop(r, 4), 0);
 }
 
@@ -165,7 +165,7 @@ TEST(StopCodes, FiveInPhotutilsModeOnAFaintOutskirt) {
   c.compat = Compat::Photutils;
   c.maxgerr = 0.2;
   const FitResult r = isoster::fit_image(img.view(), c);
-  ASSERT_EQ(r.status, 0) << r.message;
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok) << r.message;
   EXPECT_GT(count_stop(r, 5), 0);
   for (const auto& row : r.rows)
     if (row.stop == 5) {
@@ -179,7 +179,7 @@ TEST(Driver, EverythingHeldIsOnePassAtTheStartGeometry) {
   c.fix_center = c.fix_pa = c.fix_eps = true;
   c.eps = 0.25;
   const FitResult r = isoster::fit_image(img.view(), c);
-  ASSERT_EQ(r.status, 0);
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok);
   for (const auto& row : r.rows) {
     if (row.sma == 0) continue;
     EXPECT_EQ(row.niter, 1);
@@ -196,7 +196,7 @@ TEST(Driver, HeldEllipticityStaysFixed) {
   c.fix_eps = true;
   c.eps = 0.3;
   const FitResult r = isoster::fit_image(img.view(), c);
-  ASSERT_EQ(r.status, 0);
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok);
   for (const auto& row : r.rows)
     if (row.sma > 0) {
       EXPECT_EQ(row.ellip, 0.3);
@@ -209,7 +209,7 @@ TEST(Driver, SmaLimitsAndNoCentralRowAboveHalfAPixel) {
   c.minsma = 5;
   c.maxsma = 40;
   const FitResult r = isoster::fit_image(img.view(), c);
-  ASSERT_EQ(r.status, 0);
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok);
   EXPECT_GE(r.rows.front().sma, 5);
   EXPECT_LE(r.rows.back().sma, 40);
   EXPECT_GT(r.rows.back().sma, 40 / 1.1 - 1e-9);
@@ -223,7 +223,7 @@ TEST(Driver, LinearStepGrowsBySteps) {
   c.maxsma = 40;
   c.minsma = 1;
   const FitResult r = isoster::fit_image(img.view(), c);
-  ASSERT_EQ(r.status, 0);
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok);
   for (std::size_t i = 1; i < r.rows.size(); ++i)
     EXPECT_NEAR(r.rows[i].sma - r.rows[i - 1].sma, 3, 1e-9);
 }
@@ -240,7 +240,7 @@ TEST(Driver, ObjectLocatorFindsAnOffCentreGalaxy) {
   const auto img = isoster::testing::make_sersic(s);
   FitConfig c;  // no start centre: image centre (80, 80), then the locator
   const FitResult r = isoster::fit_image(img.view(), c);
-  ASSERT_EQ(r.status, 0) << r.message;
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok) << r.message;
   EXPECT_TRUE(r.located);
   EXPECT_EQ(r.x_start, 76);
   EXPECT_EQ(r.y_start, 84);
@@ -259,7 +259,7 @@ TEST(Driver, NoObjectOnFlatNoiseIsAFailureUnlessKept) {
   }());
   FitConfig c;
   FitResult r = isoster::fit_image(img.view(), c);
-  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.status, isoster::FitStatus::NoObjectFound);
   EXPECT_NE(r.message.find("no object found"), std::string::npos);
 }
 
@@ -289,7 +289,7 @@ TEST(Driver, BadConfigurationsAreRefused) {
 TEST(Driver, AllNanImageReportsNoValidPixel) {
   isoster::Image img(64, 64, NAN);
   const FitResult r = isoster::fit_image(img.view(), FitConfig{});
-  EXPECT_EQ(r.status, 2);
+  EXPECT_EQ(r.status, isoster::FitStatus::NoValidPixel);
   EXPECT_NE(r.message.find("no valid pixel"), std::string::npos);
 }
 
@@ -311,7 +311,7 @@ TEST(Integrators, AreaModesAgreeWithBilinearOnASmoothGalaxy) {
     FitConfig c = start();
     c.integrator = m;
     const FitResult r = isoster::fit_image(img.view(), c);
-    ASSERT_EQ(r.status, 0) << isoster::to_string(m);
+    ASSERT_EQ(r.status, isoster::FitStatus::Ok) << isoster::to_string(m);
     for (const auto& row : r.rows) {
       if (row.sma < 22 || row.sma > 60) continue;  // area modes start where steps exceed 2 px
       const auto it = std::find_if(ref.rows.begin(), ref.rows.end(), [&](const Isophote& i) {

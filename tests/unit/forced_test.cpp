@@ -32,7 +32,7 @@ TEST_P(ForcedOwnTable, ReproducesTheFitsIntensities) {
   cfg.y0 = 256;
   cfg.pa = 90;
   const FitResult fit = fit_image(img.view(), cfg);
-  ASSERT_EQ(fit.status, 0);
+  ASSERT_EQ(fit.status, isoster::FitStatus::Ok);
   const auto rows = fit_forced(img.view(), geometry_of(fit.rows), cfg);
   ASSERT_EQ(rows.size(), fit.rows.size());
   double worst = 0;
@@ -167,7 +167,7 @@ TEST(Growth, HalfLightSmaOfASersicDiscIsRe) {
   cfg.x0 = 150;
   cfg.y0 = 150;
   const FitResult r = fit_image(img.view(), cfg);
-  ASSERT_EQ(r.status, 0);
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok);
   const GrowthSummary g = growth_summary(r.rows);
   // The profile reaches ~12 Re: the flux beyond is < 1e-4 of the total for n = 1.
   EXPECT_NEAR(g.half_light_sma, s.re, 0.02 * s.re);
@@ -195,5 +195,5 @@ TEST(Forced, EccentricSamplingOfSmallRings) {
   cfg.x0 = cfg.y0 = 50;
   cfg.sma0 = 1;
   const FitResult fit = fit_image(img.view(), cfg);
-  EXPECT_EQ(fit.status, 0) << fit.message;
+  EXPECT_EQ(fit.status, isoster::FitStatus::Ok) << fit.message;
 }

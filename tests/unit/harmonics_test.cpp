@@ -12,6 +12,8 @@
 #include <vector>
 
 using namespace isoster::detail;
+using isoster::Compat;
+using isoster::Sampling;
 
 namespace {
 
@@ -26,7 +28,7 @@ template <class F, class Flag>
 Samples make(double a, double eps, F f, Flag flag) {
   Samples s;
   Walk* pw = &s.walk;
-  const WalkKey k{a, eps, 1.0, true};
+  const WalkKey k{a, eps, 1.0, Compat::Iraf};
   build_walks(&pw, &k, 1, 0.1, false);
   s.walk.ensure_basis();
   const int n = s.walk.n;
@@ -60,9 +62,10 @@ TEST(Harmonics, RecoversInjectedFirstAndSecondHarmonics) {
   auto f = [&](double p, int) {
     return 50 + A1 * std::sin(p) + B1 * std::cos(p) + A2 * std::sin(2 * p) + B2 * std::cos(2 * p);
   };
-  for (bool iraf : {true, false}) {
+  for (Compat compat : {Compat::Iraf, Compat::Photutils}) {
+    const bool iraf = compat == Compat::Iraf;
     const Samples s = make(25, 0.4, f, none);
-    const FirstSecond fs = fit_first_second(s.ring, iraf);
+    const FirstSecond fs = fit_first_second(s.ring, compat);
     ASSERT_TRUE(fs.ok);
     // IRAF fits mean-subtracted data without a constant: on the walk's uneven angles the basis
     // does not average to zero, so it recovers the amplitudes only approximately (spec 3.1);
@@ -81,7 +84,8 @@ TEST(Harmonics, RecoversInjectedFirstAndSecondHarmonics) {
 }
 
 // Reference: the same least-squares problem solved by Eigen (QR), with errors s * sqrt(diag(inv)).
-void eigen_fit(const Samples& s, bool iraf, double* coef, double* err) {
+void eigen_fit(const Samples& s, Compat compat, double* coef, double* err) {
+  const bool iraf = compat == Compat::Iraf;
   std::vector<int> rows;
   for (int k = 0; k < s.ring.npoint; ++k)
     if (!std::isnan(s.val[k])) rows.push_back(k);
@@ -115,11 +119,12 @@ TEST(Harmonics, AgreesWithEigenOnNoisyFlaggedData) {
   for (bool flagged : {false, true}) {
     auto flag = [&](int i) { return flagged && (i % 7 == 3); };
     const Samples s = make(40, 0.3, f, flag);
-    for (bool iraf : {true, false}) {
-      const FirstSecond fs = fit_first_second(s.ring, iraf);
+    for (Compat compat : {Compat::Iraf, Compat::Photutils}) {
+      const bool iraf = compat == Compat::Iraf;
+      const FirstSecond fs = fit_first_second(s.ring, compat);
       ASSERT_TRUE(fs.ok);
       double c[4], e[4];
-      eigen_fit(s, iraf, c, e);
+      eigen_fit(s, compat, c, e);
       for (int i = 0; i < 4; ++i) {
         EXPECT_NEAR(fs.coef[i], c[i], 1e-9) << "iraf " << iraf << " flagged " << flagged;
         EXPECT_NEAR(fs.err[i], e[i], 1e-9 + 1e-7 * e[i]);
@@ -132,8 +137,8 @@ TEST(Harmonics, FailsWithTooFewPoints) {
   auto f = [](double p, int) { return 1 + std::sin(p); };
   auto flag = [](int i) { return i > 2; };  // 3 valid points: the 4x4 system is singular
   const Samples s = make(10, 0.2, f, flag);
-  EXPECT_FALSE(fit_first_second(s.ring, true).ok);
-  EXPECT_FALSE(fit_first_second(s.ring, false).ok);
+  EXPECT_FALSE(fit_first_second(s.ring, Compat::Iraf).ok);
+  EXPECT_FALSE(fit_first_second(s.ring, Compat::Photutils).ok);
 }
 
 // The sums against plain loops with std::cos / std::sin of each multiple, for rings of every
@@ -210,9 +215,10 @@ TEST(Harmonics, AngleSumsDecideWhetherTheFitIsPossible) {
         EXPECT_EQ(angles.C[k], full.C[k]) << "a " << a << " flags " << j << " k " << k;
         EXPECT_EQ(angles.S[k], full.S[k]) << "a " << a << " flags " << j << " k " << k;
       }
-      for (bool iraf : {true, false}) {
-        const bool ok = fit_first_second(full, iraf).ok;
-        EXPECT_EQ(first_second_possible(angles, iraf), ok)
+      for (Compat compat : {Compat::Iraf, Compat::Photutils}) {
+        const bool iraf = compat == Compat::Iraf;
+        const bool ok = fit_first_second(full, compat).ok;
+        EXPECT_EQ(first_second_possible(angles, compat), ok)
             << "a " << a << " flags " << j << " iraf " << iraf;
         (ok ? possible : impossible) += 1;
       }
@@ -230,19 +236,23 @@ TEST(Harmonics, AngleSumsDecideWhetherTheFitIsPossible) {
 TEST(Harmonics, FullWalksAlwaysAdmitTheFirstSecondFit) {
   struct Kind {
     double dstep;
-    bool iraf, eccentric, linear;
+    Compat compat;
+    Sampling sampling;
+    bool linear;
     double step;
   };
-  const Kind kinds[] = {{1, true, false, false, 0.1},  {2, true, false, false, 0.1},
-                        {1, false, false, false, 0.1}, {1, true, true, false, 0.1},
-                        {1, true, false, true, 3.0},   {1, false, false, true, 0.5}};
+  constexpr Compat kI = Compat::Iraf, kP = Compat::Photutils;
+  constexpr Sampling kPolar = Sampling::Polar, kEcc = Sampling::Eccentric;
+  const Kind kinds[] = {{1, kI, kPolar, false, 0.1}, {2, kI, kPolar, false, 0.1},
+                        {1, kP, kPolar, false, 0.1}, {1, kI, kEcc, false, 0.1},
+                        {1, kI, kPolar, true, 3.0},  {1, kP, kPolar, true, 0.5}};
   double min_eig = 1e300, max_gap = 0;
   for (const Kind& kd : kinds)
     for (double a : {0.5, 1.0, 1.7, 2.18, 3.0, 5.0, 10.0, 21.44, 31.4, 45.0, 60.0, 100.0, 309.13})
       for (double eps : {0.0, 0.2, 0.5, 0.8, 0.95, 0.99}) {
         Walk w;
         Walk* pw = &w;
-        const WalkKey k{a, eps, kd.dstep, kd.iraf, kd.eccentric};
+        const WalkKey k{a, eps, kd.dstep, kd.compat, kd.sampling};
         build_walks(&pw, &k, 1, kd.step, kd.linear);
         w.ensure_basis();
         const int n = w.n;
@@ -278,8 +288,9 @@ TEST(Harmonics, FullWalksAlwaysAdmitTheFirstSecondFit) {
         r.s1 = w.s1.data();
         RingSums angles;
         ring_angle_sums(r, angles);
-        EXPECT_TRUE(first_second_possible(angles, true)) << "a " << a << " eps " << eps;
-        EXPECT_TRUE(first_second_possible(angles, false)) << "a " << a << " eps " << eps;
+        EXPECT_TRUE(first_second_possible(angles, Compat::Iraf)) << "a " << a << " eps " << eps;
+        EXPECT_TRUE(first_second_possible(angles, Compat::Photutils))
+            << "a " << a << " eps " << eps;
       }
   EXPECT_GE(min_eig, 0.08);
   // The sweep reaches the walk's largest gaps (steps at the 0.5 rad cap on the smallest rings).
@@ -294,13 +305,13 @@ TEST(Harmonics, SequentialHigherHarmonicsRecoverA3AndB4) {
   ring_sums(s.ring, 4, sums);
   const int orders[2] = {3, 4};
   Harmonic h[2];
-  fit_higher(sums, fit_first_second(s.ring, true), true, orders, 2, h);
+  fit_higher(sums, fit_first_second(s.ring, Compat::Iraf), Compat::Iraf, orders, 2, h);
   EXPECT_NEAR(h[0].A, A3, 1e-3);
   EXPECT_NEAR(h[0].B, 0, 1e-3);
   EXPECT_NEAR(h[1].A, 0, 1e-3);
   EXPECT_NEAR(h[1].B, B4, 1e-3);
   // photutils' independent fit leaves sin 3phi in its residuals (not orthogonal on the walk).
-  fit_higher(sums, FirstSecond{}, false, orders, 2, h);
+  fit_higher(sums, FirstSecond{}, Compat::Photutils, orders, 2, h);
   EXPECT_NEAR(h[1].B, B4, 1e-3);
 }
 
@@ -355,9 +366,10 @@ TEST(Harmonics, SumFitsAgreeWithEigenOnNoisyFlaggedData) {
     RingSums sums;
     ring_sums(s.ring, 7, sums);
     EXPECT_EQ(sums.cnt, m);
-    for (bool iraf : {true, false}) {
+    for (Compat compat : {Compat::Iraf, Compat::Photutils}) {
+      const bool iraf = compat == Compat::Iraf;
       // The first/second fit from the sums is the ring's (product sums) to rounding.
-      const FirstSecond a = fit_first_second(s.ring, iraf), b = fit_first_second(sums, iraf);
+      const FirstSecond a = fit_first_second(s.ring, compat), b = fit_first_second(sums, compat);
       ASSERT_TRUE(a.ok && b.ok);
       for (int i = 0; i < 4; ++i) {
         EXPECT_NEAR(b.coef[i], a.coef[i], 1e-12);
@@ -365,7 +377,7 @@ TEST(Harmonics, SumFitsAgreeWithEigenOnNoisyFlaggedData) {
       }
       EXPECT_NEAR(b.s, a.s, 1e-12);
       Harmonic h[4];
-      fit_higher(sums, a, iraf, orders, 4, h);
+      fit_higher(sums, a, compat, orders, 4, h);
       // IRAF: the residuals of the first/second fit, then orders 3, 4, 5 and 7 fitted in turn,
       // each subtracted before the next (6, not asked for, is not fitted).
       Eigen::VectorXd e = y;

@@ -94,7 +94,7 @@ TEST_P(IrafRegression, HardGateAndCounts) {
   const std::string base = std::string(ISOSTER_TEST_DATA) + "/" + GetParam();
   const Table ref = load_reference(base + "_table.fits");
   const auto res = fit_reference_image(base + ".fits", isoster::Compat::Iraf);
-  ASSERT_EQ(res.status, 0) << res.message;
+  ASSERT_EQ(res.status, isoster::FitStatus::Ok) << res.message;
   const GateReport g = gate(res, ref, true);
   EXPECT_EQ(res.rows.size(), 69u);
   EXPECT_EQ(g.unmatched_ref, 0);
@@ -109,7 +109,7 @@ TEST_P(IrafRegression, AdditionalIrafChecks) {
   const std::string base = std::string(ISOSTER_TEST_DATA) + "/" + GetParam();
   const Table ref = load_reference(base + "_table.fits");
   const auto res = fit_reference_image(base + ".fits", isoster::Compat::Iraf);
-  ASSERT_EQ(res.status, 0);
+  ASSERT_EQ(res.status, isoster::FitStatus::Ok);
   ASSERT_EQ(res.rows.size(), ref.sma.size());
   // Central row: the pixel value and the gradient to the innermost isophote.
   EXPECT_EQ(res.rows[0].sma, 0.0);
@@ -136,7 +136,7 @@ TEST(PhotutilsMode, PassesToleranceGate) {
   const std::string base = std::string(ISOSTER_TEST_DATA) + "/synth_highsnr";
   const Table ref = load_reference(base + "_table.fits");
   const auto res = fit_reference_image(base + ".fits", isoster::Compat::Photutils);
-  ASSERT_EQ(res.status, 0) << res.message;
+  ASSERT_EQ(res.status, isoster::FitStatus::Ok) << res.message;
   const GateReport g = gate(res, ref, true);
   EXPECT_EQ(g.failing, 0);
   EXPECT_GE(g.matched, 60);

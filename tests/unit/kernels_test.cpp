@@ -63,11 +63,14 @@ TEST(Kernels, BadCornerInvalidatesTheSample) {
 TEST(Kernels, NearestTakesTheLowerLeftPixel) {
   const int nx = 8, ny = 8;
   const auto img = ramp(nx, ny);
-  EXPECT_EQ(k::nearest_sample(img.data(), nx, ny, 2.9, 4.99, true), 2 * 2 + 3 * 4 + 1);
-  EXPECT_EQ(k::nearest_sample(img.data(), nx, ny, 6.99, 0.0, true), 2 * 6 + 1);
-  EXPECT_TRUE(std::isnan(k::nearest_sample(img.data(), nx, ny, 7.0, 1.0, true)));  // floor <= nx-2
-  EXPECT_TRUE(std::isnan(k::nearest_sample(img.data(), nx, ny, -0.5, 1.0, true)));
-  EXPECT_EQ(k::nearest_sample(img.data(), nx, ny, -0.5, 1.0, false), 3 + 1);  // truncation
+  EXPECT_EQ(k::nearest_sample(img.data(), nx, ny, 2.9, 4.99, isoster::Compat::Iraf),
+            2 * 2 + 3 * 4 + 1);
+  EXPECT_EQ(k::nearest_sample(img.data(), nx, ny, 6.99, 0.0, isoster::Compat::Iraf), 2 * 6 + 1);
+  EXPECT_TRUE(std::isnan(
+      k::nearest_sample(img.data(), nx, ny, 7.0, 1.0, isoster::Compat::Iraf)));  // floor <= nx-2
+  EXPECT_TRUE(std::isnan(k::nearest_sample(img.data(), nx, ny, -0.5, 1.0, isoster::Compat::Iraf)));
+  EXPECT_EQ(k::nearest_sample(img.data(), nx, ny, -0.5, 1.0, isoster::Compat::Photutils),
+            3 + 1);  // truncation
 }
 
 TEST(Kernels, SmallSinCosMatchesLibm) {
@@ -115,27 +118,27 @@ TEST(Kernels, SpdSolveRejectsSingular) {
 TEST(Kernels, CorrectionsMoveTheRightParameter) {
   const double a = 20, g = -2, th = 0.3, eps = 0.4, q = 1 - eps;
   double x = 10, y = 20, e = eps, t = th;
-  k::apply_correction(x, y, e, t, 0, 0.5, g, a, false);  // A1: along the minor axis
+  k::apply_correction(x, y, e, t, 0, 0.5, g, a, isoster::Compat::Iraf);  // A1: along the minor axis
   const double t1 = -0.5 * q / g;
   EXPECT_NEAR(x, 10 - t1 * std::sin(th), 1e-14);
   EXPECT_NEAR(y, 20 + t1 * std::cos(th), 1e-14);
   EXPECT_EQ(e, eps);
   EXPECT_EQ(t, th);
   x = 10, y = 20;
-  k::apply_correction(x, y, e, t, 1, 0.5, g, a, false);  // B1: along the major axis
+  k::apply_correction(x, y, e, t, 1, 0.5, g, a, isoster::Compat::Iraf);  // B1: along the major axis
   EXPECT_NEAR(x, 10 + 0.25 * std::cos(th), 1e-14);
   EXPECT_NEAR(y, 20 + 0.25 * std::sin(th), 1e-14);
-  k::apply_correction(x, y, e, t, 2, 0.1, g, a, false);  // A2: PA
+  k::apply_correction(x, y, e, t, 2, 0.1, g, a, isoster::Compat::Iraf);  // A2: PA
   EXPECT_NEAR(t, th + 2 * 0.1 * q / (a * g * (q * q - 1)), 1e-14);
-  k::apply_correction(x, y, e, t, 3, 0.1, g, a, false);  // B2: ellipticity
+  k::apply_correction(x, y, e, t, 3, 0.1, g, a, isoster::Compat::Iraf);  // B2: ellipticity
   EXPECT_NEAR(e, eps - 2 * 0.1 * q / (a * g), 1e-14);
   // PA reduced into [0, pi); photutils caps eps at 0.95.
   t = 0.01;
-  k::apply_correction(x, y, e, t, 2, -5.0, g, a, false);
+  k::apply_correction(x, y, e, t, 2, -5.0, g, a, isoster::Compat::Iraf);
   EXPECT_GE(t, 0.0);
   EXPECT_LT(t, k::kPi);
   e = 0.9;
-  k::apply_correction(x, y, e, t, 3, 100.0, g, a, true);
+  k::apply_correction(x, y, e, t, 3, 100.0, g, a, isoster::Compat::Photutils);
   EXPECT_EQ(e, 0.95);
 }
 

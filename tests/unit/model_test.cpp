@@ -90,7 +90,7 @@ TEST(Model, OwnFitOfSynthHighSnrReproducesTheImage) {
   cfg.y0 = 256;
   cfg.pa = 90;
   const FitResult fit = fit_image(img.view(), cfg);
-  ASSERT_EQ(fit.status, 0);
+  ASSERT_EQ(fit.status, isoster::FitStatus::Ok);
   const Image model = build_model(fit.rows, img.nx(), img.ny(), false);
   const double med = median_rel_residual(img, model, fit.rows);
   RecordProperty("median_rel_residual", std::to_string(med));
@@ -117,7 +117,7 @@ TEST(Model, HarmonicsImproveTheModelOfABoxyGalaxy) {
   cfg.x0 = cfg.y0 = 100;
   cfg.maxsma = 80;
   const FitResult fit = fit_image(img.view(), cfg);
-  ASSERT_EQ(fit.status, 0);
+  ASSERT_EQ(fit.status, isoster::FitStatus::Ok);
   const double plain = rms_residual(img, build_model(fit.rows, s.nx, s.ny, false), 100, 100, 70);
   const double harm = rms_residual(img, build_model(fit.rows, s.nx, s.ny, true), 100, 100, 70);
   RecordProperty("rms_plain", std::to_string(plain));
@@ -136,7 +136,7 @@ TEST(Isofit, RecoversTheFourthHarmonicOfABoxyGalaxy) {
   cfg.maxsma = 40;
   cfg.simultaneous_harmonics = true;
   const FitResult fit = fit_image(img.view(), cfg);
-  ASSERT_EQ(fit.status, 0);
+  ASSERT_EQ(fit.status, isoster::FitStatus::Ok);
   const auto rows = fourth_harmonic_rows(fit, s);
   for (const auto& r : rows) EXPECT_NEAR(r.ellip, s.eps, 0.01) << r.sma;
   EXPECT_GE(rows.size(), 8u);
@@ -152,7 +152,7 @@ TEST(Eccentric, RecoversTheFourthHarmonicOfABoxyGalaxy) {
   cfg.maxsma = 40;
   cfg.sampling = Sampling::Eccentric;
   const FitResult fit = fit_image(img.view(), cfg);
-  ASSERT_EQ(fit.status, 0);
+  ASSERT_EQ(fit.status, isoster::FitStatus::Ok);
   const auto rows = fourth_harmonic_rows(fit, s);
   // N = max(64, floor(2 pi a)) samples, all on the image here.
   for (const auto& r : rows)

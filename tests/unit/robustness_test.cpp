@@ -47,7 +47,7 @@ TEST(Robustness, RandomSmallImagesAndSettings) {
     if (u(rng) < 0.2) cfg.fix_center = cfg.fix_pa = cfg.fix_eps = true;
     try {
       const isoster::FitResult r = isoster::fit_image(img.view(), cfg);
-      if (r.status == 0) {
+      if (r.status == isoster::FitStatus::Ok) {
         ++fitted;
         for (std::size_t k = 1; k < r.rows.size(); ++k) ASSERT_LE(r.rows[k - 1].sma, r.rows[k].sma);
         for (const auto& row : r.rows) {

@@ -59,10 +59,10 @@ TEST(SersicStars, MaskedStarsDoNotBiasTheProfile) {
   const FitResult rs = isoster::fit_image(starred.view(), cfg);
   const FitResult rm = isoster::fit_image(masked.view(), cfg);
   const FitResult rn = isoster::fit_image(nans.view(), cfg);
-  ASSERT_EQ(r0.status, 0);
-  ASSERT_EQ(rs.status, 0);
-  ASSERT_EQ(rm.status, 0);
-  ASSERT_EQ(rn.status, 0);
+  ASSERT_EQ(r0.status, isoster::FitStatus::Ok);
+  ASSERT_EQ(rs.status, isoster::FitStatus::Ok);
+  ASSERT_EQ(rm.status, isoster::FitStatus::Ok);
+  ASSERT_EQ(rn.status, isoster::FitStatus::Ok);
 
   const double q = 1 - s.eps;
   double w_masked = 0, w_unmasked = 0, a_masked = 0;
@@ -139,8 +139,8 @@ TEST(SersicRandomMask, FivePercentMaskedKeepsIntens) {
   const FitConfig cfg = start_config(s, 0.2, 45);
   const FitResult r0 = isoster::fit_image(clean.view(), cfg);
   const FitResult rm = isoster::fit_image(masked.view(), cfg);
-  ASSERT_EQ(r0.status, 0);
-  ASSERT_EQ(rm.status, 0) << rm.message;
+  ASSERT_EQ(r0.status, isoster::FitStatus::Ok);
+  ASSERT_EQ(rm.status, isoster::FitStatus::Ok) << rm.message;
   long flagged = 0, points = 0;
   double worst = 0, aw = 0;
   int compared = 0;
@@ -191,8 +191,8 @@ TEST(SersicSymmetry, IntegerShiftMovesOnlyTheCentre) {
   cs.y0 -= 4;
   const FitResult r = isoster::fit_image(make_sersic(s).view(), cfg);
   const FitResult rs = isoster::fit_image(make_sersic(sh).view(), cs);
-  ASSERT_EQ(r.status, 0);
-  ASSERT_EQ(rs.status, 0);
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok);
+  ASSERT_EQ(rs.status, isoster::FitStatus::Ok);
   ASSERT_EQ(r.rows.size(), rs.rows.size());
   double wc = 0, wr = 0;
   for (std::size_t k = 0; k < r.rows.size(); ++k) {
@@ -244,8 +244,8 @@ void check_mirror(const char* what, const Image& img, const Image& mirrored, Map
   cm.pa = std::fmod(pa_map(cfg.pa) + 360, 180);
   const FitResult r = isoster::fit_image(img.view(), cfg);
   const FitResult rm = isoster::fit_image(mirrored.view(), cm);
-  ASSERT_EQ(r.status, 0);
-  ASSERT_EQ(rm.status, 0);
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok);
+  ASSERT_EQ(rm.status, isoster::FitStatus::Ok);
   for (const MirrorTol& t : kMirrorTol) {
     double wi = 0, we = 0, wp = 0, wc = 0, wh = 0;
     int n = 0;
@@ -321,7 +321,7 @@ void check_b4(double n, double b4) {
   s.b4 = b4;
   const Image img = make_sersic(s);
   const FitResult r = isoster::fit_image(img.view(), start_config(s, 0.2, 45));
-  ASSERT_EQ(r.status, 0) << r.message;
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok) << r.message;
   double sum = 0, sum_corr = 0, var = 0, wrow = 0, arow = 0;
   int rows = 0, wrong_sign = 0;
   for (const auto& w : r.rows) {

@@ -66,7 +66,7 @@ void check_truth(const TruthCase& tc) {
   FitConfig cfg = start_config(s, tc.eps0, tc.pa0);
   if (!tc.locator) cfg.olthresh = 0;
   const FitResult r = isoster::fit_image(img.view(), cfg);
-  ASSERT_EQ(r.status, 0) << tc.name << ": " << r.message;
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok) << tc.name << ": " << r.message;
   std::printf("%s (n=%g eps=%g PA=%g; start eps0=%g pa0=%g, locator %s): %zu rows up to a=%.2f\n",
               tc.name, tc.n, tc.eps, tc.pa, tc.eps0, tc.pa0, tc.locator ? "on" : "off",
               r.rows.size(), r.rows.back().sma);
@@ -243,7 +243,7 @@ TEST(SersicRound, NoiseFreeDoesNotDivergeAndEpsStaysSmall) {
   const SersicSpec s = spec(4, 0.0, 0.0);
   const Image img = make_sersic(s);
   const FitResult r = isoster::fit_image(img.view(), start_config(s, 0.2, 110));
-  ASSERT_EQ(r.status, 0) << r.message;
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok) << r.message;
   int n = 0, n0 = 0, nbad = 0;
   double we = 0, wc = 0, wi3 = 0, wi10 = 0;
   for (const auto& w : r.rows) {
@@ -276,7 +276,7 @@ TEST(SersicRound, WithNoiseMostRowsConverge) {
   s.seed = 7;            // fixed: deterministic
   const Image img = make_sersic(s);
   const FitResult r = isoster::fit_image(img.view(), start_config(s, 0.2, 110));
-  ASSERT_EQ(r.status, 0) << r.message;
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok) << r.message;
   int n = 0, n0 = 0, nbad = 0;
   double we = 0;
   for (const auto& w : r.rows) {
@@ -312,9 +312,9 @@ TEST(SersicFlatDisc, DefaultStartDoesNotCrash) {
   c.y0 = s.y0 - 2;
   c.maxsma = 100;
   const FitResult r = isoster::fit_image(img.view(), c);
-  std::printf("flat eps0.8 default start: status %d, %zu rows, codes %s\n", r.status, r.rows.size(),
-              stop_codes(r, 0.1).c_str());
-  ASSERT_EQ(r.status, 0) << r.message;
+  std::printf("flat eps0.8 default start: %s, %zu rows, codes %s\n", isoster::to_string(r.status),
+              r.rows.size(), stop_codes(r, 0.1).c_str());
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok) << r.message;
   ASSERT_GT(r.rows.size(), 10u);
   for (const auto& w : r.rows) EXPECT_TRUE(std::isfinite(w.intens)) << "a=" << w.sma;
 
@@ -323,8 +323,9 @@ TEST(SersicFlatDisc, DefaultStartDoesNotCrash) {
   const SersicSpec s9 = spec(1, 0.9, 75);
   const Image img9 = make_sersic(s9);
   const FitResult r9 = isoster::fit_image(img9.view(), c);
-  std::printf("flat eps0.9 default start: status %d (%s)\n", r9.status, r9.message.c_str());
-  EXPECT_NE(r9.status, 0);
+  std::printf("flat eps0.9 default start: %s (%s)\n", isoster::to_string(r9.status),
+              r9.message.c_str());
+  EXPECT_NE(r9.status, isoster::FitStatus::Ok);
   EXPECT_FALSE(r9.message.empty());
   EXPECT_TRUE(r9.rows.empty());
 }
@@ -339,7 +340,7 @@ void check_flat(double eps, const std::vector<RangeTol>& tol) {
   c.olthresh = 0;
   c.sma0 = 20;
   const FitResult r = isoster::fit_image(img.view(), c);
-  ASSERT_EQ(r.status, 0) << r.message;
+  ASSERT_EQ(r.status, isoster::FitStatus::Ok) << r.message;
   std::printf("flat eps%.1f: %zu rows, codes (a>=5) %s\n", eps, r.rows.size(),
               stop_codes(r, 5).c_str());
   int n = 0, n0 = 0, n4 = 0;
@@ -424,7 +425,7 @@ TEST(SersicNoise, ScatterMatchesReportedErrors) {
     FitConfig c = start_config(s, 0.2, 45);
     c.maxsma = 60;
     const FitResult r = isoster::fit_image(img.view(), c);
-    ASSERT_EQ(r.status, 0) << "seed " << seed << ": " << r.message;
+    ASSERT_EQ(r.status, isoster::FitStatus::Ok) << "seed " << seed << ": " << r.message;
     for (int k = 0; k < 2; ++k) {
       const Isophote* w = row_at(r, smas[k]);
       ASSERT_NE(w, nullptr) << "seed " << seed << " a=" << smas[k];

@@ -40,7 +40,7 @@ TEST(Variance, ConstantMapKeepsIntensitiesAndErrorsScaleWithSigma) {
   const ImageView vv4 = v4.view(), vv16 = v16.view();
   const FitResult w4 = fit_image(img.view(), config(), &vv4);
   const FitResult w16 = fit_image(img.view(), config(), &vv16);
-  ASSERT_EQ(plain.status, 0);
+  ASSERT_EQ(plain.status, isoster::FitStatus::Ok);
   ASSERT_EQ(w4.rows.size(), plain.rows.size());
   ASSERT_EQ(w16.rows.size(), plain.rows.size());
   for (std::size_t k = 0; k < plain.rows.size(); ++k) {
@@ -73,7 +73,7 @@ TEST(Variance, BadVariancesAreBadPixelsAndShapesMustMatch) {
   Image neg(img.nx(), img.ny(), -1.0f);
   const ImageView nv = neg.view();
   const FitResult r = fit_image(img.view(), config(), &nv);
-  EXPECT_NE(r.status, 0);  // no valid pixel
+  EXPECT_NE(r.status, isoster::FitStatus::Ok);  // no valid pixel
   const Image small(10, 10, 1.0f);
   const ImageView sv = small.view();
   EXPECT_THROW(fit_image(img.view(), config(), &sv), std::invalid_argument);

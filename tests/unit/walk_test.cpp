@@ -10,13 +10,15 @@
 #include "isoster/kernels.hpp"
 
 using namespace isoster::detail;
+using isoster::Compat;
+using isoster::Sampling;
 
 namespace {
 
-int count(double a, double eps, bool iraf, double dstep = 1.0) {
+int count(double a, double eps, Compat compat, double dstep = 1.0) {
   Walk w;
   Walk* pw = &w;
-  const WalkKey k{a, eps, dstep, iraf};
+  const WalkKey k{a, eps, dstep, compat};
   build_walks(&pw, &k, 1, 0.1, false);
   return w.n;
 }
@@ -29,20 +31,20 @@ TEST(Walk, IrafSampleCountsMatchTheSpecTable) {
                               {626, 558, 429, 313, 146}, {1878, 1674, 1287, 939, 437}};
   for (int i = 0; i < 6; ++i)
     for (int j = 0; j < 5; ++j)
-      EXPECT_EQ(count(as[i], es[j], true), expected[i][j]) << as[i] << " " << es[j];
+      EXPECT_EQ(count(as[i], es[j], Compat::Iraf), expected[i][j]) << as[i] << " " << es[j];
   // Counts seen in the IRAF reference tables (eps 0.2 region).
-  EXPECT_EQ(count(2.18, 0.2, true), 13);
-  EXPECT_EQ(count(21.44, 0.2, true), 120);
-  EXPECT_EQ(count(309.13, 0.2, true), 1725);
+  EXPECT_EQ(count(2.18, 0.2, Compat::Iraf), 13);
+  EXPECT_EQ(count(21.44, 0.2, Compat::Iraf), 120);
+  EXPECT_EQ(count(309.13, 0.2, Compat::Iraf), 1725);
 }
 
 TEST(Walk, PhotutilsWalksPastTwoPi) {
-  EXPECT_EQ(count(10, 0.2, false), 57);
-  EXPECT_EQ(count(40, 0.2, false), 225);
+  EXPECT_EQ(count(10, 0.2, Compat::Photutils), 57);
+  EXPECT_EQ(count(40, 0.2, Compat::Photutils), 225);
 }
 
 TEST(Walk, NearestGradientRingStepsTwoOverR) {
-  const int n1 = count(100, 0.2, true, 1.0), n2 = count(100, 0.2, true, 2.0);
+  const int n1 = count(100, 0.2, Compat::Iraf, 1.0), n2 = count(100, 0.2, Compat::Iraf, 2.0);
   EXPECT_NEAR(n2, n1 / 2.0, 2.0);
 }
 
@@ -51,12 +53,12 @@ TEST(Walk, PointsLieOnTheEllipseAndStartAtHalfTheFirstSector) {
     Walk w;
     Walk* pw = &w;
     const double a = 37.5, q = 1 - eps;
-    const WalkKey k{a, eps, 1.0, true};
+    const WalkKey k{a, eps, 1.0, Compat::Iraf};
     build_walks(&pw, &k, 1, 0.1, false);
     w.ensure_basis();
     // IRAF's first point sits at r = a, angle w0 / 2 (w0 = min(a2 - a1, 3) / a clipped).
     double a1, a2;
-    annulus(a, 0.1, false, true, a1, a2);
+    annulus(a, 0.1, false, Compat::Iraf, a1, a2);
     const double w0 = std::min(std::max(std::min(a2 - a1, 3.0) / a, 0.05), 0.2);
     EXPECT_NEAR(std::atan2(w.rs[0], w.rc[0]), w0 / 2, 1e-12);
     EXPECT_NEAR(std::hypot(w.rc[0], w.rs[0]), a, 1e-12);
@@ -82,7 +84,7 @@ TEST(Walk, PointsLieOnTheEllipseAndStartAtHalfTheFirstSector) {
 TEST(Walk, CachedNormalMatrixEqualsTheSumOverPoints) {
   Walk w;
   Walk* pw = &w;
-  const WalkKey k{15, 0.35, 1.0, true};
+  const WalkKey k{15, 0.35, 1.0, Compat::Iraf};
   build_walks(&pw, &k, 1, 0.1, false);
   w.ensure_basis();
   double m00 = 0, m23 = 0;
@@ -98,7 +100,7 @@ TEST(Walk, CachedNormalMatrixEqualsTheSumOverPoints) {
 TEST(Walk, PairedBuildEqualsSingleBuilds) {
   Walk a, b, c, d;
   Walk* p2[2] = {&a, &b};
-  const WalkKey k2[2] = {{42, 0.27, 1.0, true}, {46.2, 0.27, 2.0, true}};
+  const WalkKey k2[2] = {{42, 0.27, 1.0, Compat::Iraf}, {46.2, 0.27, 2.0, Compat::Iraf}};
   build_walks(p2, k2, 2, 0.1, false);
   Walk* pc = &c;
   Walk* pd = &d;
@@ -112,12 +114,12 @@ TEST(Walk, PairedBuildEqualsSingleBuilds) {
 
 TEST(Annulus, IrafAndPhotutilsBounds) {
   double a1, a2;
-  annulus(10, 0.1, false, true, a1, a2);
+  annulus(10, 0.1, false, Compat::Iraf, a1, a2);
   EXPECT_NEAR(a1, 10 * (1 - (1 - 1 / 1.1) / 2), 1e-12);
   EXPECT_NEAR(a2, 10.5, 1e-12);
-  annulus(10, 0.1, false, false, a1, a2);
+  annulus(10, 0.1, false, Compat::Photutils, a1, a2);
   EXPECT_NEAR(a1, 9.5, 1e-12);
-  annulus(10, 2, true, true, a1, a2);
+  annulus(10, 2, true, Compat::Iraf, a1, a2);
   EXPECT_NEAR(a1, 9, 1e-12);
   EXPECT_NEAR(a2, 11, 1e-12);
 }
@@ -126,7 +128,7 @@ TEST(Annulus, IrafAndPhotutilsBounds) {
 TEST(Sectors, ConstantImageAndAreaBookkeeping) {
   isoster::Image img(200, 200, 5.0f);
   for (auto mode : {RingMode::Mean, RingMode::Median}) {
-    RingSampler s(img.view(), SamplerSettings{true, 0.1, false, 3, 3, 0});
+    RingSampler s(img.view(), SamplerSettings{});
     s.reserve(60);
     const Geometry g{100, 100, 0.3, 0.4};
     const Ring r = s.sample(0, 50, g, mode);
@@ -135,7 +137,7 @@ TEST(Sectors, ConstantImageAndAreaBookkeeping) {
     EXPECT_DOUBLE_EQ(r.mean, 5.0);
     EXPECT_EQ(r.sd, 0.0);
     double a1, a2;
-    annulus(50, 0.1, false, true, a1, a2);
+    annulus(50, 0.1, false, Compat::Iraf, a1, a2);
     const double full = isoster::kern::kPi * 0.7 * (a2 * a2 - a1 * a1);
     // The sectors tile [0, 2 pi) and the last one may run past 2 pi: total within one sector.
     EXPECT_GE(r.sarea * r.npoint, full * 0.999);
@@ -147,7 +149,7 @@ TEST(Sectors, MeanOfARampIsTheRampAtTheCentreOnAverage) {
   isoster::Image img(200, 200);
   for (int j = 0; j < 200; ++j)
     for (int i = 0; i < 200; ++i) img.at(i, j) = static_cast<float>(0.5 * i + 0.25 * j);
-  RingSampler s(img.view(), SamplerSettings{true, 0.1, false, 3, 3, 0});
+  RingSampler s(img.view(), SamplerSettings{});
   s.reserve(60);
   const Geometry g{100, 100, 0.2, 0.0};
   const Ring r = s.sample(0, 40, g, RingMode::Mean);
@@ -170,24 +172,27 @@ TEST(Sampling, RingValuesEqualTheScalarKernels) {
   for (int j = 0; j < ny; ++j)
     for (int i = 0; i < nx; ++i)
       img.at(i, j) = static_cast<float>(100 + 37 * std::sin(0.37 * i + 0.11 * i * j) + 0.5 * j);
-  RingSampler sampler(img.view(), SamplerSettings{true, 0.1, false, 3, 3, 0});
+  RingSampler sampler(img.view(), SamplerSettings{});
   sampler.reserve(40);
+  SampleOptions unclipped;
+  unclipped.clip = false;
   const double a = 20;
   for (RingMode mode : {RingMode::Bilinear, RingMode::Nearest}) {
     const double xmax = mode == RingMode::Bilinear ? nx - 2 : nx - 1;
     // Centres: well inside; circle 1e-3 px inside the low and the high bounds; crossing them.
     for (double x0 : {30.0, a + 1e-3, xmax - a - 1e-3, a - 0.3, xmax - a + 0.3}) {
       const Geometry g{x0, 26.0, 0.15, 0.0};  // major axis along x: the ring reaches x0 +- ~a
-      const Ring r = sampler.sample(0, a, g, mode, false);
+      const Ring r = sampler.sample(0, a, g, mode, unclipped);
       ASSERT_NE(r.walk, nullptr);
       const double ct = std::cos(g.theta), st = std::sin(g.theta);
       int flagged = 0;
       for (int k = 0; k < r.npoint; ++k) {
         const double x = g.x0 + r.walk->rc[k] * ct - r.walk->rs[k] * st;
         const double y = g.y0 + r.walk->rc[k] * st + r.walk->rs[k] * ct;
-        const double want = mode == RingMode::Bilinear
-                                ? isoster::kern::bilinear_iraf(img.data(), nx, ny, x, y)
-                                : isoster::kern::nearest_sample(img.data(), nx, ny, x, y, true);
+        const double want =
+            mode == RingMode::Bilinear
+                ? isoster::kern::bilinear_iraf(img.data(), nx, ny, x, y)
+                : isoster::kern::nearest_sample(img.data(), nx, ny, x, y, Compat::Iraf);
         if (std::isnan(want)) {
           ++flagged;
           EXPECT_TRUE(std::isnan(r.val[k])) << "x0 " << x0 << " point " << k;
@@ -199,7 +204,7 @@ TEST(Sampling, RingValuesEqualTheScalarKernels) {
       EXPECT_EQ(flagged > 0, crosses) << "x0 " << x0;
     }
     // A NaN position angle (a diverged geometry) flags every sample, even well inside.
-    const Ring r = sampler.sample(0, a, Geometry{30.0, 26.0, 0.15, NAN}, mode, false);
+    const Ring r = sampler.sample(0, a, Geometry{30.0, 26.0, 0.15, NAN}, mode, unclipped);
     for (int k = 0; k < r.npoint; ++k) EXPECT_TRUE(std::isnan(r.val[k])) << "point " << k;
   }
 }
@@ -211,8 +216,10 @@ TEST(Clipping, IrafFlagsOutliersOnlyAboveFifteenPoints) {
       img.at(i, j) = static_cast<float>(10 + 0.01 * ((i * 7 + j * 3) % 5));
   // Hot pixels on the ring at a = 20 around (50, 50).
   img.at(70, 50) = img.at(71, 50) = img.at(70, 51) = img.at(71, 51) = 1000.0f;
-  RingSampler plain(img.view(), SamplerSettings{true, 0.1, false, 3, 3, 0});
-  RingSampler clipped(img.view(), SamplerSettings{true, 0.1, false, 3, 3, 2});
+  RingSampler plain(img.view(), SamplerSettings{});
+  SamplerSettings twice;
+  twice.nclip = 2;
+  RingSampler clipped(img.view(), twice);
   plain.reserve(30);
   clipped.reserve(30);
   const Geometry g{50, 50, 0.0, 0.0};
@@ -242,7 +249,7 @@ TEST(Walk, PerturbedWalkMatchesTheExactOne) {
         Walk base, exact, pert;
         Walk* pb = &base;
         Walk* pe = &exact;
-        const WalkKey kb{a, eps, 1.0, true}, ke{a, eps + delta, 1.0, true};
+        const WalkKey kb{a, eps, 1.0, Compat::Iraf}, ke{a, eps + delta, 1.0, Compat::Iraf};
         build_walks(&pb, &kb, 1, 0.1, false);
         build_walks(&pe, &ke, 1, 0.1, false);
         ASSERT_TRUE(base.perturbable);
@@ -264,14 +271,14 @@ TEST(Walk, PerturbedWalkMatchesTheExactOne) {
 TEST(Walk, PerturbationRefusesLargeChangesAndPhotutilsWalks) {
   Walk base, out;
   Walk* pb = &base;
-  const WalkKey k{40, 0.3, 1.0, true};
+  const WalkKey k{40, 0.3, 1.0, Compat::Iraf};
   build_walks(&pb, &k, 1, 0.1, false);
   EXPECT_FALSE(perturb_walk(base, 0.3 + 1e-3, out));
-  const WalkKey kp{40, 0.3, 1.0, false};
+  const WalkKey kp{40, 0.3, 1.0, Compat::Photutils};
   build_walks(&pb, &kp, 1, 0.1, false);
   EXPECT_FALSE(perturb_walk(base, 0.3 + 1e-7, out));
   // Walks of a few pixels step near the 0.5 rad cap: never perturbed.
-  const WalkKey ks{1.5, 0.3, 1.0, true};
+  const WalkKey ks{1.5, 0.3, 1.0, Compat::Iraf};
   build_walks(&pb, &ks, 1, 0.1, false);
   EXPECT_FALSE(base.perturbable);
 }
@@ -283,13 +290,13 @@ TEST(Walk, PerturbationRefusesLargeChangesAndPhotutilsWalks) {
 // neighbours (short and long series, both step sizes, both conventions, eccentric sampling).
 TEST(Walk, BatchBuildEqualsSingleBuilds) {
   std::vector<WalkKey> keys;
-  for (bool iraf : {true, false})
+  for (Compat compat : {Compat::Iraf, Compat::Photutils})
     for (double eps : {0.0, 0.2, 0.63, 0.9})
       for (double a : {0.7, 1.0, 3.3, 12.0, 29.9, 31.5, 80.0, 240.0})
-        for (double dstep : {1.0, 2.0}) keys.push_back({a, eps, dstep, iraf});
+        for (double dstep : {1.0, 2.0}) keys.push_back({a, eps, dstep, compat});
   for (int pass = 0; pass < 2; ++pass) {
     const bool eccentric = pass == 1;
-    for (auto& k : keys) k.eccentric = eccentric;
+    for (auto& k : keys) k.sampling = eccentric ? Sampling::Eccentric : Sampling::Polar;
     for (std::size_t first = 0; first < keys.size(); first += kMaxBatchWalks) {
       const int count =
           static_cast<int>(std::min<std::size_t>(kMaxBatchWalks, keys.size() - first));
