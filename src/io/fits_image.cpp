@@ -1,13 +1,14 @@
 #include "io/fits_image.hpp"
 
 #include <fitsio.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <limits>
 #include <memory>
+
+#include "io/atomic_file.hpp"
 
 namespace isoster::io {
 
@@ -159,8 +160,7 @@ Image read_variance(const std::string& path, const PlaneRequest& req, int nx, in
 }
 
 void write_image(const std::string& path, const Image& img, const std::vector<HeaderItem>& cards) {
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
-  std::remove(tmp.c_str());
+  const std::string tmp = temp_path(path);
   fitsfile* f = nullptr;
   int status = 0;
   fits_create_file(&f, tmp.c_str(), &status);
@@ -184,10 +184,7 @@ void write_image(const std::string& path, const Image& img, const std::vector<He
     std::remove(tmp.c_str());
     throw IoError(path + ": cannot write image (" + fits_message(status ? status : st) + ")");
   }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw IoError(path + ": cannot write image (rename failed)");
-  }
+  commit_file(tmp, path, Durability::Atomic);  // a rerun recreates it
 }
 
 bool cfitsio_reentrant() { return fits_is_reentrant() != 0; }

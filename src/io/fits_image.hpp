@@ -7,15 +7,10 @@
 #include <vector>
 
 #include "io/header_item.hpp"
+#include "io/io_error.hpp"
 #include "isoster/image.hpp"
 
 namespace isoster::io {
-
-// A one-line, user-facing I/O error.
-class IoError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct PlaneRequest {
   int hdu = -1;    // 0-based HDU number (0 = primary); -1: the HDU named in the file name, or the

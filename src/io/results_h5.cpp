@@ -6,6 +6,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "io/collective.hpp"
 #include "io/h5_util.hpp"
 #include "io/table_writer.hpp"
 
@@ -141,35 +142,28 @@ void write_results(const std::string& path, MPI_Comm comm, const ResultsBlock& b
   cols.push_back({"/run/RANK", H5T_NATIVE_INT32, ng, g0, gn, b.rank.data()});
 
   // 1. Rank 0 builds the schema with the serial driver.
-  const h5::Quiet quiet;  // failures become one-line errors (ResultsError, std::runtime_error)
-  int ok = 1;
-  std::string error;
-  if (rank == 0) {
-    try {
-      Handle f(checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT),
-                       "create " + path),
-               H5Fclose);
-      for (const char* g : {"/galaxies", "/isophotes", "/run"})
-        Handle(checked(H5Gcreate2(f, g, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), g), H5Gclose);
-      for (const auto& c : cols) create_dataset(f, c);
-      for (const auto& [k, v] : L.text_attrs) attr_text(f, k, v);
-      for (const auto& [k, v] : L.int_attrs) attr_int(f, k, v);
-      for (std::size_t c = 0; c < tcols.size(); ++c) {
-        Handle d(
-            checked(H5Dopen2(f, (std::string("/isophotes/") + tcols[c].name).c_str(), H5P_DEFAULT),
-                    "open"),
-            H5Dclose);
-        // "@": the input image's unit (BUNIT), which may differ from galaxy to galaxy.
-        const std::string u = tcols[c].unit;
-        attr_text(d, "unit", u == "@" ? "image unit" : u == "@/pix" ? "image unit/pix" : u);
-      }
-    } catch (const std::exception& e) {
-      ok = 0;
-      error = e.what();
+  const h5::Quiet quiet;  // failures become one-line errors
+  // Every rank learns whether rank 0 could, and all fail together if it could not.
+  io::on_every_rank(comm, [&] {
+    if (rank != 0) return;
+    Handle f(
+        checked(H5Fcreate(path.c_str(), H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT), "create " + path),
+        H5Fclose);
+    for (const char* g : {"/galaxies", "/isophotes", "/run"})
+      Handle(checked(H5Gcreate2(f, g, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT), g), H5Gclose);
+    for (const auto& c : cols) create_dataset(f, c);
+    for (const auto& [k, v] : L.text_attrs) attr_text(f, k, v);
+    for (const auto& [k, v] : L.int_attrs) attr_int(f, k, v);
+    for (std::size_t c = 0; c < tcols.size(); ++c) {
+      Handle d(
+          checked(H5Dopen2(f, (std::string("/isophotes/") + tcols[c].name).c_str(), H5P_DEFAULT),
+                  "open"),
+          H5Dclose);
+      // "@": the input image's unit (BUNIT), which may differ from galaxy to galaxy.
+      const std::string u = tcols[c].unit;
+      attr_text(d, "unit", u == "@" ? "image unit" : u == "@/pix" ? "image unit/pix" : u);
     }
-  }
-  MPI_Bcast(&ok, 1, MPI_INT, 0, comm);
-  if (!ok) throw ResultsError(rank == 0 ? error : "results file creation failed on rank 0");
+  });
 
   // 2. Every rank writes its block, collectively, column by column in the same order.
   Handle fapl(checked(H5Pcreate(H5P_FILE_ACCESS), "fapl"), H5Pclose);

@@ -37,14 +37,8 @@ struct ResultsLayout {
   std::vector<std::pair<std::string, std::int64_t>> int_attrs;
 };
 
-// A failure every rank reports together (the schema could not be created): the ranks can return.
-class ResultsError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
-
-// Collective over `comm`. Throws ResultsError on every rank when the file cannot be created;
-// any other exception (std::runtime_error) may come from one rank only.
+// Collective over `comm`. Throws io::CollectiveError (io/collective.hpp) on every rank when the
+// file cannot be created; any other exception (std::runtime_error) may come from one rank only.
 void write_results(const std::string& path, MPI_Comm comm, const ResultsBlock& block,
                    const ResultsLayout& layout);
 

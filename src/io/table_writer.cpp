@@ -1,9 +1,7 @@
 #include "io/table_writer.hpp"
 
 #include <fitsio.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -12,6 +10,7 @@
 #include <limits>
 #include <sstream>
 
+#include "io/atomic_file.hpp"
 #include "io/fits_image.hpp"
 
 namespace isoster::io {
@@ -96,18 +95,6 @@ std::string unit_of(const ColumnDef& c, const std::string& bunit) {
   if (u == "@") return bunit;
   if (u == "@/pix") return bunit.empty() ? "" : bunit + "/pix";
   return u;
-}
-
-std::string temp_name(const std::string& path) {
-  static std::atomic<unsigned> counter{0};
-  return path + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
-}
-
-void commit(const std::string& tmp, const std::string& path) {
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw IoError(path + ": cannot write output (rename failed)");
-  }
 }
 
 std::string fits_message(int status) {
@@ -268,19 +255,20 @@ static void check_extra(const std::string& path, std::size_t nrows, const TableM
 void write_table(const std::string& path, const std::vector<Isophote>& rows, const TableMeta& meta,
                  TableFormat fmt) {
   check_extra(path, rows.size(), meta);
-  const std::string tmp = temp_name(path);
+  // A table is an output a rerun recreates: atomic, not fsynced (io/atomic_file.hpp).
+  const std::string tmp = temp_path(path);
   if (fmt == TableFormat::Fits)
     write_fits(tmp, path, {BandTable{"ISOPHOTES", &rows, &meta}});
   else
     write_text(tmp, path, rows, meta, fmt == TableFormat::Ecsv);
-  commit(tmp, path);
+  commit_file(tmp, path, Durability::Atomic);
 }
 
 void write_tables(const std::string& path, const std::vector<BandTable>& tables) {
   for (const auto& t : tables) check_extra(path, t.rows->size(), *t.meta);
-  const std::string tmp = temp_name(path);
+  const std::string tmp = temp_path(path);
   write_fits(tmp, path, tables);
-  commit(tmp, path);
+  commit_file(tmp, path, Durability::Atomic);
 }
 
 }  // namespace isoster::io

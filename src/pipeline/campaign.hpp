@@ -16,7 +16,7 @@
 namespace isoster::pipeline {
 
 struct CampaignOptions {
-  std::string catalog, output, command_line, config_text_extra;
+  std::string catalog, output, command_line;
   FitConfig cfg;
   int threads = 0;  // per rank; 0: the node's cores / the ranks on the node
   bool resume = false, overwrite = false, quiet = false, keep_journal = false;

@@ -1,6 +1,5 @@
 #include "pipeline/journal.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -185,50 +184,6 @@ JournalScan read_journal(const std::string& path, std::uint64_t config_sha,
     }
   }
   return scan;
-}
-
-std::vector<std::string> journal_files(const std::string& dir) {
-  std::vector<std::pair<std::pair<long, long>, std::string>> found;
-  if (DIR* d = ::opendir(dir.c_str())) {
-    while (const dirent* e = ::readdir(d)) {
-      long rank = 0, attempt = 0;
-      char tail[8] = {};
-      if (std::sscanf(e->d_name, "rank-%ld-%ld.%4s", &rank, &attempt, tail) == 3 &&
-          std::strcmp(tail, "bin") == 0)
-        found.push_back({{rank, attempt}, dir + "/" + e->d_name});
-    }
-    ::closedir(d);
-  }
-  std::sort(found.begin(), found.end());
-  std::vector<std::string> out;
-  for (auto& f : found) out.push_back(f.second);
-  return out;
-}
-
-void write_file_atomic(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw std::runtime_error(path + ": cannot write (" + std::strerror(errno) + ")");
-  try {
-    write_all(fd, text.data(), text.size(), path);
-  } catch (...) {
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    throw;
-  }
-  ::fsync(fd);
-  ::close(fd);
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    ::unlink(tmp.c_str());
-    throw std::runtime_error(path + ": cannot write (rename failed)");
-  }
-  const auto k = path.find_last_of('/');
-  const std::string dir = k == std::string::npos ? "." : path.substr(0, k);
-  const int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (dfd >= 0) {
-    ::fsync(dfd);
-    ::close(dfd);
-  }
 }
 
 }  // namespace isoster::pipeline

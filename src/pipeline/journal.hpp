@@ -1,4 +1,4 @@
-// Per-rank campaign journals (<output>.journal/rank-<r>-<attempt>.bin): one framed record per work
+// Per-rank campaign journals (files of pipeline/journal_dir.hpp): one framed record per work
 // unit, written with a single write(2) so that it survives SIGKILL of the process once the call
 // returns (it is in the page cache; fdatasync also covers a node crash). A reader stops at the
 // first short, bad-magic or bad-CRC record: that torn tail was the unit in flight and is redone.
@@ -49,11 +49,5 @@ struct JournalScan {
 // another configuration are skipped.
 JournalScan read_journal(const std::string& path, std::uint64_t config_sha,
                          const std::function<void(GalaxyResult&&, int rank)>& take);
-
-// The journals of a campaign, in a stable order (rank, then attempt).
-std::vector<std::string> journal_files(const std::string& dir);
-
-// Writes `text` to `path` atomically: temporary file, fsync, rename, fsync of the folder.
-void write_file_atomic(const std::string& path, const std::string& text);
 
 }  // namespace isoster::pipeline

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "io/collective.hpp"
 #include "io/results_h5.hpp"
 #include "isoster/version.hpp"
 #include "pipeline/journal.hpp"
@@ -16,8 +17,8 @@
 namespace isoster::pipeline {
 
 void merge_journals(const CampaignOptions& opt, const Catalog& cat, const Shard& shard,
-                    std::uint64_t sha, const std::string& dir, const std::string& tmp,
-                    MPI_Comm comm, int threads, const std::string& start_utc) {
+                    std::uint64_t sha, const JournalDir& dir, const std::string& tmp, MPI_Comm comm,
+                    int threads, const std::string& start_utc) {
   int rank = 0, size = 1;
   MPI_Comm_rank(comm, &rank);
   MPI_Comm_size(comm, &size);
@@ -39,7 +40,7 @@ void merge_journals(const CampaignOptions& opt, const Catalog& cat, const Shard&
     while (r > 0 && n * r / size > idx) --r;
     return static_cast<int>(r);
   };
-  const auto files = journal_files(dir);
+  const auto files = dir.journals();
   std::vector<std::vector<char>> to(static_cast<std::size_t>(size));
   for (std::size_t fi = static_cast<std::size_t>(rank); fi < files.size(); fi += size)
     read_journal(files[fi], sha, [&](GalaxyResult&& g, int r) {
@@ -53,10 +54,11 @@ void merge_journals(const CampaignOptions& opt, const Catalog& cat, const Shard&
   std::vector<int> sendc(static_cast<std::size_t>(size)), recvc(static_cast<std::size_t>(size));
   std::vector<int> sdisp(static_cast<std::size_t>(size)), rdisp(static_cast<std::size_t>(size));
   std::vector<char> send;
-  int too_big = 0;
+  const std::string kTooBig = "merge: more than 2 GiB of results for one rank; use more ranks";
+  bool too_big = false;
   for (int r = 0; r < size; ++r) {
     if (to[r].size() > static_cast<std::size_t>(INT32_MAX) - send.size()) {
-      too_big = 1;
+      too_big = true;
       break;
     }
     sdisp[r] = static_cast<int>(send.size());
@@ -64,19 +66,19 @@ void merge_journals(const CampaignOptions& opt, const Catalog& cat, const Shard&
     send.insert(send.end(), to[r].begin(), to[r].end());
     std::vector<char>().swap(to[r]);
   }
-  MPI_Allreduce(MPI_IN_PLACE, &too_big, 1, MPI_INT, MPI_MAX, comm);
-  if (too_big)
-    throw CoordinatedError("merge: more than 2 GiB of results for one rank; use more ranks");
+  io::on_every_rank(comm, [&] {
+    if (too_big) throw std::runtime_error(kTooBig);
+  });
   MPI_Alltoall(sendc.data(), 1, MPI_INT, recvc.data(), 1, MPI_INT, comm);
   long rtotal = 0;
   for (int r = 0; r < size; ++r) {
-    if (rtotal > INT32_MAX - recvc[r]) too_big = 1;
+    if (rtotal > INT32_MAX - recvc[r]) too_big = true;
     rdisp[r] = static_cast<int>(std::min<long>(rtotal, INT32_MAX));
     rtotal += recvc[r];
   }
-  MPI_Allreduce(MPI_IN_PLACE, &too_big, 1, MPI_INT, MPI_MAX, comm);
-  if (too_big)
-    throw CoordinatedError("merge: more than 2 GiB of results for one rank; use more ranks");
+  io::on_every_rank(comm, [&] {
+    if (too_big) throw std::runtime_error(kTooBig);
+  });
   std::vector<char> recv(static_cast<std::size_t>(rtotal));
   MPI_Alltoallv(send.data(), sendc.data(), sdisp.data(), MPI_CHAR, recv.data(), recvc.data(),
                 rdisp.data(), MPI_CHAR, comm);
@@ -132,8 +134,8 @@ void merge_journals(const CampaignOptions& opt, const Catalog& cat, const Shard&
   long total_missing = 0;
   MPI_Allreduce(&missing, &total_missing, 1, MPI_LONG, MPI_SUM, comm);
   if (total_missing > 0)
-    throw CoordinatedError(std::to_string(total_missing) +
-                           " galaxies missing from the journals of " + dir);
+    throw io::CollectiveError(std::to_string(total_missing) +
+                              " galaxies missing from the journals of " + dir.path());
 
   io::ResultsBlock b;
   b.first = lo;
@@ -198,11 +200,7 @@ void merge_journals(const CampaignOptions& opt, const Catalog& cat, const Shard&
                  {"shard_count", opt.shard_count},
                  {"first_row", shard.first_row},
                  {"catalog_rows", shard.catalog_rows}};
-  try {
-    io::write_results(tmp, comm, b, L);
-  } catch (const io::ResultsError& e) {
-    throw CoordinatedError(e.what());
-  }
+  io::write_results(tmp, comm, b, L);
 }
 
 }  // namespace isoster::pipeline

@@ -11,15 +11,9 @@
 
 #include "pipeline/campaign.hpp"
 #include "pipeline/catalog.hpp"
+#include "pipeline/journal_dir.hpp"
 
 namespace isoster::pipeline {
-
-// An error every rank of the merge has agreed on (after a collective): all return together.
-// Any other exception during the merge may be local to one rank, whose partners then wait in a
-// collective: the job is aborted instead (the journals stay, --resume redoes the merge).
-struct CoordinatedError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
 
 // The rows of a catalog shard (--shard K/N), counted in the whole catalog.
 struct Shard {
@@ -27,10 +21,12 @@ struct Shard {
 };
 
 // Collective over `comm`: the journals of `dir` (configuration checksum `sha`) into the results
-// file `tmp`, which the caller renames. Throws CoordinatedError (on every rank) for missing
-// galaxies, a rank's share above 2 GiB, or a file that cannot be created.
+// file `tmp`, which the caller puts in place. Throws io::CollectiveError (on every rank) for
+// missing galaxies, a rank's share above 2 GiB, or a file that cannot be created. Any other
+// exception may be local to one rank, whose partners then wait in a collective: the caller
+// aborts the job (the journals stay, --resume redoes the merge).
 void merge_journals(const CampaignOptions& opt, const Catalog& cat, const Shard& shard,
-                    std::uint64_t sha, const std::string& dir, const std::string& tmp,
-                    MPI_Comm comm, int threads, const std::string& start_utc);
+                    std::uint64_t sha, const JournalDir& dir, const std::string& tmp, MPI_Comm comm,
+                    int threads, const std::string& start_utc);
 
 }  // namespace isoster::pipeline

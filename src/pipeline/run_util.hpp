@@ -1,8 +1,7 @@
-// Small helpers shared by the campaign engine and `isoster merge`: file tests, timestamps, and
-// broadcasting a string from rank 0.
+// Small helpers shared by the campaign engine and `isoster merge`: checksums as text, file tests
+// and timestamps.
 #pragma once
 
-#include <mpi.h>
 #include <sys/stat.h>
 
 #include <cstdint>
@@ -32,15 +31,6 @@ inline std::string utc_now() {
   char b[32];
   std::strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%SZ", &tm);
   return b;
-}
-
-// Rank 0's `s` on every rank of `comm` (collective).
-inline std::string bcast_string(std::string s, MPI_Comm comm) {
-  long n = static_cast<long>(s.size());
-  MPI_Bcast(&n, 1, MPI_LONG, 0, comm);
-  s.resize(static_cast<std::size_t>(n));
-  if (n > 0) MPI_Bcast(s.data(), static_cast<int>(n), MPI_CHAR, 0, comm);
-  return s;
 }
 
 }  // namespace isoster::pipeline

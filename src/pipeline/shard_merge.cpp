@@ -2,25 +2,19 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <iostream>
 #include <map>
 #include <sstream>
 
+#include "io/atomic_file.hpp"
+#include "io/collective.hpp"
 #include "io/results_h5.hpp"
-#include "isoster/version.hpp"
+#include "pipeline/journal_dir.hpp"
+#include "pipeline/log.hpp"
 #include "pipeline/run_util.hpp"
 
 namespace isoster::pipeline {
 
 namespace {
-
-// What became of a shard whose results file is absent: its journal tells.
-std::string unfinished_state(const std::string& path) {
-  const std::string dir = path + ".journal";
-  if (exists(dir + "/drained")) return "drained (rerun its job with --resume)";
-  if (exists(dir + "/manifest")) return "interrupted (rerun its job with --resume)";
-  return "no results file and no journal (never ran, or failed before fitting)";
-}
 
 // Rank 0's survey of the inputs: each shard's file in shard order, or the reason there is none.
 struct Survey {
@@ -106,8 +100,8 @@ Survey survey(const MergeOptions& opt) {
   }
   // Every shard is there: an absent extra input (a stale name in a list) changes nothing.
   for (const auto& a : absent)
-    std::cerr << "isoster merge: warning: " << a << " does not exist; all " << count
-              << " shards are present without it\n";
+    log::warning(a + " does not exist; all " + std::to_string(count) +
+                 " shards are present without it");
   const std::int64_t rows = attr(found.begin()->second.second, "catalog_rows", -1);
   for (auto& [k, pf] : found) {
     if (attr(pf.second, "first_row", -1) != rows * k / count ||
@@ -136,12 +130,12 @@ int merge_shards(const MergeOptions& opt, MPI_Comm comm) {
     else
       s = survey(opt);
     if (!s.error.empty()) {
-      std::cerr << "isoster merge: error: " << s.error << '\n';
+      log::error(s.error);
       code = 1;
     } else if (!s.unfinished.empty()) {
-      for (const auto& u : s.unfinished) std::cerr << "isoster merge: unfinished: " << u << '\n';
-      std::cerr << "isoster merge: " << s.missing << " of " << s.shards
-                << " shards unfinished; nothing written. Complete them, then merge again.\n";
+      for (const auto& u : s.unfinished) log::note("unfinished: " + u);
+      log::note(std::to_string(s.missing) + " of " + std::to_string(s.shards) +
+                " shards unfinished; nothing written. Complete them, then merge again.");
       code = 3;
     }
   }
@@ -167,7 +161,7 @@ int merge_shards(const MergeOptions& opt, MPI_Comm comm) {
   }
   MPI_Bcast(counts.data(), static_cast<int>(counts.size()), MPI_INT64_T, 0, comm);
   std::vector<std::string> files(static_cast<std::size_t>(nshards));
-  for (long k = 0; k < nshards; ++k) files[k] = bcast_string(rank == 0 ? s.files[k] : "", comm);
+  for (long k = 0; k < nshards; ++k) files[k] = io::bcast_string(rank == 0 ? s.files[k] : "", comm);
 
   // This rank's contiguous shards [k0, k1), their rows appended to one block.
   const long k0 = nshards * rank / size, k1 = nshards * (rank + 1) / size;
@@ -182,99 +176,90 @@ int merge_shards(const MergeOptions& opt, MPI_Comm comm) {
   }
   io::ResultsBlock b;
   b.first = g_first;
-  std::string error;
   int ranks_max = 0, threads_max = 0;
   std::string start = "9999";
   try {
-    std::int64_t g = g_first, i = i_first;
-    for (long k = k0; k < k1; ++k) {
-      io::ResultsFile f = io::read_results(files[k]);
-      io::ResultsBlock& p = f.block;
-      if (static_cast<std::int64_t>(p.status.size()) != counts[2 * k] ||
-          static_cast<std::int64_t>(p.rows.size()) != counts[2 * k + 1])
-        throw std::runtime_error(files[k] + " changed while merging");
-      ranks_max = std::max<int>(ranks_max, static_cast<int>(attr(f, "ranks", 0)));
-      threads_max = std::max<int>(threads_max, static_cast<int>(attr(f, "threads", 0)));
-      // A shard's offsets and galaxy numbers count from its own first row: shift them.
-      for (auto& o : p.offset)
-        if (o >= 0) o += i;
-      for (auto& r : p.galaxy) r += g;
-      auto append = [](auto& to, auto& from) { to.insert(to.end(), from.begin(), from.end()); };
-      append(b.id, p.id);
-      append(b.message, p.message);
-      append(b.image, p.image);
-      append(b.status, p.status);
-      append(b.count, p.count);
-      append(b.rank, p.rank);
-      append(b.offset, p.offset);
-      append(b.x, p.x);
-      append(b.y, p.y);
-      append(b.x_start, p.x_start);
-      append(b.y_start, p.y_start);
-      append(b.read_time, p.read_time);
-      append(b.fit_time, p.fit_time);
-      append(b.galaxy, p.galaxy);
-      append(b.rows, p.rows);
-      g += counts[2 * k];
-      i += counts[2 * k + 1];
-    }
-  } catch (const std::exception& e) {
-    error = e.what();
-  }
-  int ok = error.empty() ? 1 : 0, all_ok = 0;
-  MPI_Allreduce(&ok, &all_ok, 1, MPI_INT, MPI_MIN, comm);
-  if (!all_ok) {
-    if (!error.empty()) std::cerr << "isoster merge: error: " << error << '\n';
-    return 1;
-  }
-  MPI_Allreduce(MPI_IN_PLACE, &ranks_max, 1, MPI_INT, MPI_MAX, comm);
-  MPI_Allreduce(MPI_IN_PLACE, &threads_max, 1, MPI_INT, MPI_MAX, comm);
+    io::on_every_rank(comm, [&] {
+      std::int64_t g = g_first, i = i_first;
+      for (long k = k0; k < k1; ++k) {
+        io::ResultsFile f = io::read_results(files[k]);
+        io::ResultsBlock& p = f.block;
+        if (static_cast<std::int64_t>(p.status.size()) != counts[2 * k] ||
+            static_cast<std::int64_t>(p.rows.size()) != counts[2 * k + 1])
+          throw std::runtime_error(files[k] + " changed while merging");
+        ranks_max = std::max<int>(ranks_max, static_cast<int>(attr(f, "ranks", 0)));
+        threads_max = std::max<int>(threads_max, static_cast<int>(attr(f, "threads", 0)));
+        // A shard's offsets and galaxy numbers count from its own first row: shift them.
+        for (auto& o : p.offset)
+          if (o >= 0) o += i;
+        for (auto& r : p.galaxy) r += g;
+        auto append = [](auto& to, auto& from) { to.insert(to.end(), from.begin(), from.end()); };
+        append(b.id, p.id);
+        append(b.message, p.message);
+        append(b.image, p.image);
+        append(b.status, p.status);
+        append(b.count, p.count);
+        append(b.rank, p.rank);
+        append(b.offset, p.offset);
+        append(b.x, p.x);
+        append(b.y, p.y);
+        append(b.x_start, p.x_start);
+        append(b.y_start, p.y_start);
+        append(b.read_time, p.read_time);
+        append(b.fit_time, p.fit_time);
+        append(b.galaxy, p.galaxy);
+        append(b.rows, p.rows);
+        g += counts[2 * k];
+        i += counts[2 * k + 1];
+      }
+    });
+    MPI_Allreduce(MPI_IN_PLACE, &ranks_max, 1, MPI_INT, MPI_MAX, comm);
+    MPI_Allreduce(MPI_IN_PLACE, &threads_max, 1, MPI_INT, MPI_MAX, comm);
 
-  io::ResultsLayout L;
-  L.galaxies = g_total;
-  L.isophotes = i_total;
-  L.iso_first = i_first;
-  L.id_width = static_cast<int>(counts[2 * nshards]);
-  L.image_width = static_cast<int>(counts[2 * nshards + 1]);
-  L.message_width = static_cast<int>(counts[2 * nshards + 2]);
-  if (rank == 0) {
-    const io::ResultsFile& f0 = s.summary.front();
-    for (const char* key : {"isoster_version", "git_revision", "configuration", "config_checksum",
-                            "catalog", "catalog_checksum", "status_codes"})
-      L.text_attrs.push_back({key, text(f0, key)});
-  }
-  // Rank 0 alone creates the schema, so only its attributes matter: the earliest start of all.
-  if (rank == 0)
-    for (const auto& f : s.summary) start = std::min(start, text(f, "start_utc"));
-  L.text_attrs.push_back({"command_line", opt.command_line});
-  L.text_attrs.push_back({"start_utc", start});
-  L.text_attrs.push_back({"end_utc", utc_now()});
-  L.int_attrs = {{"schema_version", 1},     {"ranks", ranks_max},   {"threads", threads_max},
-                 {"galaxies", g_total},     {"isophotes", i_total}, {"shard_index", 0},
-                 {"shard_count", 1},        {"first_row", 0},       {"catalog_rows", g_total},
-                 {"merged_shards", nshards}};
-  const std::string tmp = opt.output + ".tmp";
-  try {
-    io::write_results(tmp, comm, b, L);
-  } catch (const io::ResultsError& e) {
-    if (rank == 0) std::cerr << "isoster merge: error: " << e.what() << '\n';
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "isoster merge: rank " << rank << ": " << e.what() << '\n';
-    MPI_Abort(comm, 1);
-  }
-  code = 0;
-  if (rank == 0) {
-    if (std::rename(tmp.c_str(), opt.output.c_str()) != 0) {
-      std::cerr << "isoster merge: error: cannot rename " << tmp << " to " << opt.output << '\n';
-      code = 1;
-    } else if (!opt.quiet) {
-      std::cerr << "merge: " << nshards << " shards, " << g_total << " galaxies, " << i_total
-                << " isophotes -> " << opt.output << '\n';
+    io::ResultsLayout L;
+    L.galaxies = g_total;
+    L.isophotes = i_total;
+    L.iso_first = i_first;
+    L.id_width = static_cast<int>(counts[2 * nshards]);
+    L.image_width = static_cast<int>(counts[2 * nshards + 1]);
+    L.message_width = static_cast<int>(counts[2 * nshards + 2]);
+    if (rank == 0) {
+      const io::ResultsFile& f0 = s.summary.front();
+      for (const char* key : {"isoster_version", "git_revision", "configuration", "config_checksum",
+                              "catalog", "catalog_checksum", "status_codes"})
+        L.text_attrs.push_back({key, text(f0, key)});
     }
+    // Rank 0 alone creates the schema, so only its attributes matter: the earliest start of all.
+    if (rank == 0)
+      for (const auto& f : s.summary) start = std::min(start, text(f, "start_utc"));
+    L.text_attrs.push_back({"command_line", opt.command_line});
+    L.text_attrs.push_back({"start_utc", start});
+    L.text_attrs.push_back({"end_utc", utc_now()});
+    L.int_attrs = {{"schema_version", 1},     {"ranks", ranks_max},   {"threads", threads_max},
+                   {"galaxies", g_total},     {"isophotes", i_total}, {"shard_index", 0},
+                   {"shard_count", 1},        {"first_row", 0},       {"catalog_rows", g_total},
+                   {"merged_shards", nshards}};
+    const std::string tmp = opt.output + ".tmp";
+    try {
+      io::write_results(tmp, comm, b, L);
+    } catch (const io::CollectiveError&) {
+      throw;
+    } catch (const std::exception& e) {
+      log::rank_error(e.what());  // one rank alone: its partners wait in a collective
+      MPI_Abort(comm, 1);
+    }
+    // The shards stay, but the merged file is the campaign's product: durable once in place.
+    io::on_every_rank(comm, [&] {
+      if (rank == 0) io::commit_file(tmp, opt.output, io::Durability::Durable);
+    });
+    if (!opt.quiet)
+      log::note(std::to_string(nshards) + " shards, " + std::to_string(g_total) + " galaxies, " +
+                std::to_string(i_total) + " isophotes -> " + opt.output);
+  } catch (const io::CollectiveError& e) {
+    log::error(e.what());
+    return 1;
   }
-  MPI_Bcast(&code, 1, MPI_INT, 0, comm);
-  return code;
+  return 0;
 }
 
 }  // namespace isoster::pipeline
