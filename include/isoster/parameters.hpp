@@ -43,8 +43,9 @@ struct Bounds {
 };
 
 struct ParamDesc {
-  const char* key = "";     // INI key and configuration text name; bindings use '_' for '-'
-  const char* option = "";  // command-line option; differs from key only for negated flags
+  const char* key = "";     // configuration text name; bindings use it with '_' for '-'
+  const char* option = "";  // command-line option and INI key; differs from key only for negated
+                            // flags (key "recenter", option "no-recenter")
   ParamType type = ParamType::Real;
   unsigned scope = kAllCommands;
   const char* help = "";

@@ -11,6 +11,7 @@
 
 #include "cli/command_line.hpp"
 #include "cli/parameter_options.hpp"
+#include "io/collective.hpp"
 #include "pipeline/campaign.hpp"
 #include "pipeline/log.hpp"
 
@@ -20,7 +21,7 @@ using isoster::pipeline::CampaignOptions;
 namespace {
 
 // Returns -1 to run, else an exit status (help printed, usage error).
-int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
+int parse(int argc, char** argv, int rank, CampaignOptions& opt, std::string& problem) {
   using isoster::cli::UsageError;
   po::options_description run(
       "isoster campaign --catalog CAT.csv --output RESULTS.h5 [options]\n"
@@ -58,7 +59,7 @@ int parse(int argc, char** argv, int rank, CampaignOptions& opt) {
   all.add(run).add(params).add(hidden);
   po::variables_map vm;
   auto usage = [&](const std::string& m) {
-    isoster::log::usage(m);
+    problem = m;  // printed once all ranks have parsed (main)
     return isoster::pipeline::kCampaignUsage;
   };
   try {
@@ -127,9 +128,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   CampaignOptions opt;
-  int code = parse(argc, argv, rank, opt);
+  std::string problem;
+  int code = parse(argc, argv, rank, opt, problem);
   // Every rank parses (and reads --config); if any cannot, all stop with the same status.
   MPI_Allreduce(MPI_IN_PLACE, &code, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  // A usage error seen by some rank only (an unreadable --config there) is printed all the same.
+  const std::string agreed = isoster::io::agreed_error(MPI_COMM_WORLD, problem);
+  if (!agreed.empty()) isoster::log::usage(agreed);
   if (code < 0) code = isoster::pipeline::run_campaign(opt, MPI_COMM_WORLD);
   MPI_Finalize();
   return code;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "cli/command_line.hpp"
+#include "io/collective.hpp"
 #include "pipeline/log.hpp"
 #include "pipeline/shard_merge.hpp"
 
@@ -17,7 +18,8 @@ namespace po = boost::program_options;
 namespace {
 
 // Returns -1 to run, else an exit status.
-int parse(int argc, char** argv, int rank, isoster::pipeline::MergeOptions& opt) {
+int parse(int argc, char** argv, int rank, isoster::pipeline::MergeOptions& opt,
+          std::string& problem) {
   po::options_description desc(
       "isoster merge --output RESULTS.h5 SHARD.h5...\n"
       "  joins the files of `isoster campaign --shard K/N` (K = 0..N-1) in catalog order into\n"
@@ -39,7 +41,7 @@ int parse(int argc, char** argv, int rank, isoster::pipeline::MergeOptions& opt)
   pos.add("inputs", -1);
   po::variables_map vm;
   auto usage = [&](const std::string& m) {
-    isoster::log::usage(m);
+    problem = m;  // printed once all ranks have parsed (main)
     return 2;
   };
   try {
@@ -74,8 +76,12 @@ int main(int argc, char** argv) {
   MPI_Comm_size(MPI_COMM_WORLD, &ranks);
   isoster::log::init("isoster merge", rank, ranks);
   isoster::pipeline::MergeOptions opt;
-  int code = parse(argc, argv, rank, opt);
+  std::string problem;
+  int code = parse(argc, argv, rank, opt, problem);
   MPI_Allreduce(MPI_IN_PLACE, &code, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
+  // A usage error seen by some rank only (an unreadable --config there) is printed all the same.
+  const std::string agreed = isoster::io::agreed_error(MPI_COMM_WORLD, problem);
+  if (!agreed.empty()) isoster::log::usage(agreed);
   if (code < 0) code = isoster::pipeline::merge_shards(opt, MPI_COMM_WORLD);
   MPI_Finalize();
   return code;

@@ -14,16 +14,21 @@ namespace {
 
 std::string reason() { return std::strerror(errno); }
 
-// fsync of the folder holding `path`: makes a rename in it durable.
-bool sync_folder(const std::string& path) {
+}  // namespace
+
+bool sync_folder_of(const std::string& path) {
   const auto k = path.find_last_of('/');
   const std::string dir = k == std::string::npos ? "." : k == 0 ? "/" : path.substr(0, k);
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return false;
-  const bool ok = ::fsync(fd) == 0;
+  // Some file systems (FUSE and network mounts) cannot sync a folder and say so: their renames
+  // are as durable as they get, which is not a failure of ours.
+  const bool ok = ::fsync(fd) == 0 || errno == EINVAL || errno == ENOTSUP || errno == EROFS;
   ::close(fd);
   return ok;
 }
+
+namespace {
 
 bool sync_file(const std::string& path) {
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -51,7 +56,8 @@ void commit_file(const std::string& tmp, const std::string& path, Durability d) 
     std::remove(tmp.c_str());
     throw IoError(path + ": cannot write output (rename failed: " + why + ")");
   }
-  if (d == Durability::Durable && !sync_folder(path))
+  // The file is in place now; a folder that cannot be synced leaves it there, reported.
+  if (d == Durability::Durable && !sync_folder_of(path))
     throw IoError(path + ": written, but its folder could not be synced (" + reason() + ")");
 }
 

@@ -20,12 +20,18 @@ enum class Durability { Atomic, Durable };
 // "<path>.tmp-<pid>-<n>".
 std::string temp_path(const std::string& path);
 
-// Moves the complete file `tmp` to `path` (replacing it) with the given durability. On failure
-// removes `tmp` and throws IoError naming `path`.
+// Moves the complete file `tmp` to `path` (replacing it) with the given durability. Throws
+// IoError naming `path`: before the rename (`tmp` removed, `path` untouched), or, Durable only,
+// after it when the folder cannot be synced (the new file is in place).
 void commit_file(const std::string& tmp, const std::string& path, Durability d);
 
-// Writes `text` to `path` through a temporary file and commit_file. Throws IoError; nothing is
-// left behind then.
+// Writes `text` to `path` through a temporary file and commit_file. Throws IoError as
+// commit_file does; no temporary file is left behind.
 void write_file_atomic(const std::string& path, const std::string& text, Durability d);
+
+// fsync of the folder that holds `path`, which makes a rename or a new file in it durable. A file
+// system that cannot sync folders (EINVAL, ENOTSUP, EROFS) counts as synced. False on failure,
+// with errno set.
+bool sync_folder_of(const std::string& path);
 
 }  // namespace isoster::io

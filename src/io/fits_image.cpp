@@ -163,7 +163,8 @@ void write_image(const std::string& path, const Image& img, const std::vector<He
   const std::string tmp = temp_path(path);
   fitsfile* f = nullptr;
   int status = 0;
-  fits_create_file(&f, tmp.c_str(), &status);
+  // "!": replace a temporary file a crashed run of an earlier process of this pid left.
+  fits_create_file(&f, ("!" + tmp).c_str(), &status);
   long naxes[2] = {img.nx(), img.ny()};
   fits_create_img(f, FLOAT_IMG, 2, naxes, &status);
   for (const auto& c : cards) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <set>
 #include <stdexcept>
@@ -67,12 +68,17 @@ int prepare_journal(const CampaignOptions& opt, const Catalog& cat, std::uint64_
                                "folder");
     const std::string why = resume_mismatch(want, Manifest::read(dir.manifest()), dir.path());
     if (!why.empty()) throw std::runtime_error(why);
+    // This run may be interrupted in its turn: until it drains, the folder says "interrupted".
+    std::remove(dir.drained().c_str());
     return dir.next_attempt();
   }
   if (!opt.overwrite && exists(opt.output))
     throw std::runtime_error(opt.output + " exists (use --overwrite to replace it)");
   if (::mkdir(dir.path().c_str(), 0755) != 0 && errno != EEXIST)
     throw std::runtime_error(dir.path() + ": cannot create the journal folder (" +
+                             std::strerror(errno) + ")");
+  if (!io::sync_folder_of(dir.path()))
+    throw std::runtime_error(dir.path() + ": cannot sync the journal folder's parent (" +
                              std::strerror(errno) + ")");
   // --resume relies on the manifest: durable before any journal is written.
   io::write_file_atomic(dir.manifest(), want.text(), io::Durability::Durable);

@@ -11,6 +11,8 @@
 #include <stdexcept>
 #include <type_traits>
 
+#include "io/atomic_file.hpp"
+
 namespace isoster::pipeline {
 
 namespace {
@@ -110,6 +112,10 @@ JournalWriter::JournalWriter(const std::string& path, std::uint64_t config_sha)
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0)
     throw std::runtime_error(path + ": cannot open journal (" + std::strerror(errno) + ")");
+  // The journal's name in its folder must survive a node crash as its records do.
+  if (!io::sync_folder_of(path))
+    throw std::runtime_error(path + ": cannot sync the journal folder (" + std::strerror(errno) +
+                             ")");
 }
 
 JournalWriter::~JournalWriter() {
